@@ -1,0 +1,38 @@
+// Package config reads civivote's configuration from CIVIVOTE_* environment variables.
+//
+// Config is one struct whose env tags are the single source of truth: Load parses and
+// validates it, Variables lists every variable for `civivote serve --help`, and Redacted
+// gives the dump shown to admins with secrets hidden.
+package config
+
+import (
+	"time"
+)
+
+// Prefix is the prefix of every civivote environment variable.
+const Prefix = "CIVIVOTE_"
+
+// Config is civivote's whole configuration. Each field's env tag names its variable (without
+// Prefix); the help tag says what it is for; secret:"true" marks values that must never be
+// shown or logged and that may also be read from a file named by VARIABLE_FILE.
+type Config struct {
+	MySQLDSN string `env:"MYSQL_DSN,required,notEmpty" secret:"true" help:"MySQL/MariaDB DSN, e.g. civivote:PASSWORD@tcp(db:3306)/civivote"`
+
+	CiviCRMURL       string        `env:"CIVICRM_URL,required,notEmpty" help:"base URL of the CiviCRM site, e.g. https://crm.example.org"`
+	CiviCRMAPIKey    string        `env:"CIVICRM_API_KEY,required,notEmpty" secret:"true" help:"API key of the CiviCRM user civivote acts as"`
+	CiviCRMPathStyle string        `env:"CIVICRM_PATH_STYLE" envDefault:"clean" help:"how the site routes CiviCRM URLs: clean (Standalone, Drupal, Backdrop, WordPress with a base page) or wordpress (?civiwp=CiviCRM&q=...)"`
+	CiviCRMTimeout   time.Duration `env:"CIVICRM_TIMEOUT" envDefault:"60s" help:"time limit for one CiviCRM request"`
+	CiviCRMLinkField string        `env:"CIVICRM_LINK_FIELD" envDefault:"Union_Sync.voting_link" help:"contact custom field (APIv4 name CustomGroup.field) that receives each member's voting link"`
+
+	PublicURL   string `env:"PUBLIC_URL,required,notEmpty" help:"public base URL of civivote; personal links are PUBLIC_URL/v/TOKEN"`
+	TokenSecret string `env:"TOKEN_SECRET,required,notEmpty" secret:"true" help:"secret (at least 32 bytes) from which personal voting links are derived; changing it kills every link"`
+
+	ListenAddr      string        `env:"LISTEN_ADDR" envDefault:":8080" help:"HTTP listen address"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" help:"how long a stopping server waits for requests in flight"`
+
+	DBMaxOpenConns int           `env:"DB_MAX_OPEN_CONNS" envDefault:"32" help:"most database connections open at once"`
+	DBStartupWait  time.Duration `env:"DB_STARTUP_WAIT" envDefault:"60s" help:"how long start-up waits for the database to answer"`
+
+	LogFormat string `env:"LOG_FORMAT" envDefault:"json" help:"log format: json or console"`
+	LogLevel  string `env:"LOG_LEVEL" envDefault:"info" help:"log level: debug, info, warn or error"`
+}

@@ -1,0 +1,93 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// MinTokenSecretBytes is the shortest CIVIVOTE_TOKEN_SECRET accepted: links are derived
+// with HMAC-SHA256, whose key should carry at least 256 bits.
+const MinTokenSecretBytes = 32
+
+// validate checks what the types alone cannot. It returns one problem per bad variable.
+func (c *Config) validate() []problem {
+	var ps []problem
+	add := func(name, format string, args ...any) {
+		ps = append(ps, problem{Prefix + name, Prefix + name + " " + fmt.Sprintf(format, args...)})
+	}
+	if c.MySQLDSN != "" {
+		if _, err := mysql.ParseDSN(c.MySQLDSN); err != nil {
+			// The driver's message can quote the DSN, password included: do not repeat it.
+			add("MYSQL_DSN", "is not a valid MySQL DSN: expected user:password@tcp(host:3306)/database")
+		}
+	}
+	if c.CiviCRMURL != "" {
+		if msg := checkBaseURL(c.CiviCRMURL); msg != "" {
+			add("CIVICRM_URL", "%s, got %q", msg, c.CiviCRMURL)
+		}
+	}
+	switch c.CiviCRMPathStyle {
+	case "clean", "wordpress":
+	default:
+		add("CIVICRM_PATH_STYLE", "must be clean or wordpress, got %q", c.CiviCRMPathStyle)
+	}
+	if c.CiviCRMTimeout <= 0 {
+		add("CIVICRM_TIMEOUT", "must be a positive duration such as 60s, got %s", c.CiviCRMTimeout)
+	}
+	if g, f, ok := strings.Cut(c.CiviCRMLinkField, "."); !ok || g == "" || f == "" || strings.Contains(f, ".") {
+		add("CIVICRM_LINK_FIELD", "must be CustomGroupName.field_name (the APIv4 name, e.g. Union_Sync.voting_link), got %q", c.CiviCRMLinkField)
+	}
+	if c.PublicURL != "" {
+		if msg := checkBaseURL(c.PublicURL); msg != "" {
+			add("PUBLIC_URL", "%s, got %q", msg, c.PublicURL)
+		}
+	}
+	if c.TokenSecret != "" && len(c.TokenSecret) < MinTokenSecretBytes {
+		add("TOKEN_SECRET", "must be at least %d bytes, got %d: generate one with `openssl rand -base64 48`", MinTokenSecretBytes, len(c.TokenSecret))
+	}
+	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
+		add("LISTEN_ADDR", "must be host:port or :port, e.g. :8080, got %q", c.ListenAddr)
+	}
+	if c.ShutdownTimeout <= 0 {
+		add("SHUTDOWN_TIMEOUT", "must be a positive duration such as 20s, got %s", c.ShutdownTimeout)
+	}
+	if c.DBMaxOpenConns < 2 {
+		add("DB_MAX_OPEN_CONNS", "must be at least 2, got %d", c.DBMaxOpenConns)
+	}
+	if c.DBStartupWait < 0 {
+		add("DB_STARTUP_WAIT", "must not be negative, got %s", c.DBStartupWait)
+	}
+	switch c.LogFormat {
+	case "json", "console":
+	default:
+		add("LOG_FORMAT", "must be json or console, got %q", c.LogFormat)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("LOG_LEVEL", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	return ps
+}
+
+// checkBaseURL says what is wrong with a base URL, or "" when it is fine.
+func checkBaseURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "must be an absolute URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "must start with https:// (or http:// for local testing)"
+	case u.Host == "":
+		return "must include a host name"
+	case u.RawQuery != "" || u.Fragment != "":
+		return "must not have a query or fragment"
+	case u.User != nil:
+		return "must not contain a user name or password"
+	}
+	return ""
+}
