@@ -1,0 +1,19 @@
+-- Durable queue of writes to CiviCRM. dedupe_key makes enqueueing idempotent; workers claim
+-- due rows, and a write is retried with backoff until CiviCRM confirms it.
+CREATE TABLE IF NOT EXISTS outbox (
+  id              BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  kind            VARCHAR(32) NOT NULL,
+  dedupe_key      VARCHAR(191) NOT NULL,
+  payload         JSON NOT NULL,
+  state           VARCHAR(16) NOT NULL,
+  attempts        INT UNSIGNED NOT NULL DEFAULT 0,
+  next_attempt_at DATETIME(6) NOT NULL,
+  claimed_by      VARCHAR(128) NULL,
+  claimed_until   DATETIME(6) NULL,
+  last_error      TEXT NULL,
+  created_at      DATETIME(6) NOT NULL,
+  done_at         DATETIME(6) NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY outbox_dedupe (dedupe_key),
+  KEY outbox_due (state, next_attempt_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci

@@ -1,0 +1,8 @@
+-- Scheduler leadership: a job runs only on the replica holding its unexpired lease.
+CREATE TABLE IF NOT EXISTS leases (
+  name        VARCHAR(64) NOT NULL,
+  holder      VARCHAR(128) NOT NULL,
+  acquired_at DATETIME(6) NOT NULL,
+  expires_at  DATETIME(6) NOT NULL,
+  PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
