@@ -1,0 +1,94 @@
+// Package web is civivote's HTTP face: routes, middleware, handlers and (later) the
+// embedded templates and static files of the member and committee pages.
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+)
+
+// ReadinessChecker says whether this replica can serve: the database answers and its schema
+// is current. It is an interface so /readyz can be tested without a database, and so web
+// does not import store.
+type ReadinessChecker interface {
+	Ready(ctx context.Context) error
+}
+
+// Options configures New.
+type Options struct {
+	Logger   *zap.Logger
+	Ready    ReadinessChecker
+	Registry *prometheus.Registry // where HTTP metrics go and what /metrics serves
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server holds civivote's routes and their dependencies.
+type Server struct {
+	log     *zap.Logger
+	ready   ReadinessChecker
+	reg     *prometheus.Registry
+	now     func() time.Time
+	metrics *httpMetrics
+	mux     *http.ServeMux
+}
+
+// New builds the server and registers its HTTP metrics on opts.Registry.
+func New(opts Options) *Server {
+	s := &Server{
+		log:   opts.Logger,
+		ready: opts.Ready,
+		reg:   opts.Registry,
+		now:   opts.Now,
+		mux:   http.NewServeMux(),
+	}
+	if s.log == nil {
+		s.log = zap.NewNop()
+	}
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.metrics = newHTTPMetrics(s.reg)
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
+}
+
+// Handler returns the whole HTTP handler with its middleware: request logging and metrics
+// outermost, so they see every response, then security headers and cross-origin protection
+// for every POST.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = s.observe(h)
+	return h
+}
+
+// NewHTTPServer wraps h in an http.Server with the timeouts and limits a public server
+// needs, so slow or oversized clients cannot exhaust it.
+func NewHTTPServer(addr string, h http.Handler, log *zap.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          zap.NewStdLog(log.Named("http")),
+	}
+}
