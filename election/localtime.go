@@ -24,11 +24,10 @@ func ParseLocal(s string, loc *time.Location) (time.Time, error) {
 	case 1:
 		return valid[0], nil
 	case 0:
-		guess := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), 0, 0, loc)
 		return time.Time{}, Errorf(ErrInvalid,
 			"%s does not exist in %s: the clocks go forward that night and skip it; "+
 				"use a time outside the skipped hour, such as %s",
-			s, loc, guess.Format("15:04"))
+			s, loc, afterGap(wall, loc).Format("15:04"))
 	default:
 		return time.Time{}, Errorf(ErrInvalid,
 			"%s happens twice in %s: the clocks go back that night, so it is first %s and an hour later %s; "+
@@ -36,6 +35,13 @@ func ParseLocal(s string, loc *time.Location) (time.Time, error) {
 			s, loc, describe(valid[0]), describe(valid[1]),
 			valid[len(valid)-1].Add(time.Hour).In(loc).Format("15:04"))
 	}
+}
+
+// afterGap returns the wall time just past a gap that wall falls into: reading wall
+// with the offset in force before the gap lands the same distance after it.
+func afterGap(wall time.Time, loc *time.Location) time.Time {
+	_, before := wall.Add(-24 * time.Hour).In(loc).Zone()
+	return wall.Add(-time.Duration(before) * time.Second).In(loc)
 }
 
 func describe(t time.Time) string {
