@@ -142,7 +142,22 @@ func TestWriteHelpListsEveryVariable(t *testing.T) {
 			t.Errorf("help lacks %s", v.Name)
 		}
 	}
-	if !strings.Contains(buf.String(), "required, secret (or CIVIVOTE_TOKEN_SECRET_FILE)") {
+	if !strings.Contains(buf.String(), "CIVIVOTE_TOKEN_SECRET  (required; secret, or put it in a file named by CIVIVOTE_TOKEN_SECRET_FILE)") {
 		t.Errorf("help does not mark secrets:\n%s", buf.String())
+	}
+}
+
+func TestLoadDatabaseNeedsOnlyTheDatabase(t *testing.T) {
+	cfg, err := LoadDatabase(getenv(map[string]string{"CIVIVOTE_MYSQL_DSN": "u:p@tcp(db:3306)/civivote"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MySQLDSN == "" || cfg.DBMaxOpenConns != 32 {
+		t.Errorf("database settings not loaded: %+v", cfg)
+	}
+	_, err = LoadDatabase(getenv(map[string]string{"CIVIVOTE_LOG_LEVEL": "loud"}))
+	if err == nil || !strings.Contains(err.Error(), "CIVIVOTE_MYSQL_DSN is required") || !strings.Contains(err.Error(), "CIVIVOTE_LOG_LEVEL") ||
+		strings.Contains(err.Error(), "CIVICRM") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -3,29 +3,25 @@ package config
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
 )
 
 // WriteHelp writes every variable with its default and whether it is required or secret.
 func WriteHelp(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tNOTES")
 	for _, v := range Variables() {
-		def := v.Default
-		if def == "" {
-			def = "-"
+		var notes []string
+		if v.Required {
+			notes = append(notes, "required")
 		}
-		notes := ""
-		switch {
-		case v.Required && v.Secret:
-			notes = "required, secret (or " + v.Name + "_FILE)"
-		case v.Required:
-			notes = "required"
-		case v.Secret:
-			notes = "secret (or " + v.Name + "_FILE)"
+		if v.Default != "" {
+			notes = append(notes, "default "+v.Default)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Name, def, notes)
-		fmt.Fprintf(tw, "  %s\t\t\n", v.Help)
+		if v.Secret {
+			notes = append(notes, "secret, or put it in a file named by "+v.Name+"_FILE")
+		}
+		if _, err := fmt.Fprintf(w, "  %s  (%s)\n      %s\n", v.Name, strings.Join(notes, "; "), v.Help); err != nil {
+			return err
+		}
 	}
-	return tw.Flush()
+	return nil
 }

@@ -30,12 +30,29 @@ func (e *Error) Error() string {
 // Secrets may come from a file named by the variable with _FILE appended. It returns an
 // *Error naming every missing or malformed variable.
 func Load(getenv func(string) string) (*Config, error) {
+	return load(getenv, func(string) bool { return true })
+}
+
+// databaseOnly are the variables of commands that touch nothing but the database
+// (`civivote migrate`), so they run without CiviCRM settings.
+var databaseOnly = map[string]bool{
+	Prefix + "MYSQL_DSN": true, Prefix + "DB_MAX_OPEN_CONNS": true, Prefix + "DB_STARTUP_WAIT": true,
+	Prefix + "LOG_FORMAT": true, Prefix + "LOG_LEVEL": true,
+}
+
+// LoadDatabase is Load for commands that need only the database and logging variables; the
+// other fields of the returned Config may be empty.
+func LoadDatabase(getenv func(string) string) (*Config, error) {
+	return load(getenv, func(name string) bool { return databaseOnly[name] })
+}
+
+func load(getenv func(string) string, wanted func(name string) bool) (*Config, error) {
 	vars := Variables()
 	var problems []string
 	environment := make(map[string]string)
 	for _, v := range vars {
 		val := getenv(v.Name)
-		if v.Secret {
+		if v.Secret && wanted(v.Name) {
 			if file := getenv(v.Name + "_FILE"); file != "" {
 				if val != "" {
 					problems = append(problems, fmt.Sprintf("%s and %s_FILE are both set: set only one of them", v.Name, v.Name))
@@ -62,11 +79,13 @@ func Load(getenv func(string) string) (*Config, error) {
 	err := env.ParseWithOptions(&cfg, env.Options{Environment: environment, Prefix: Prefix})
 	bad := make(map[string]bool)
 	for _, p := range parseProblems(err, vars, environment) {
-		problems = append(problems, p.message)
 		bad[p.name] = true
+		if wanted(p.name) {
+			problems = append(problems, p.message)
+		}
 	}
 	for _, p := range cfg.validate() {
-		if !bad[p.name] {
+		if !bad[p.name] && wanted(p.name) {
 			problems = append(problems, p.message)
 		}
 	}

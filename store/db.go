@@ -153,3 +153,19 @@ func (s *DB) Transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	}
 	return nil
 }
+
+// Ready reports whether this replica can serve: the database answers and has every
+// migration this binary needs. /readyz shows its error.
+func (s *DB) Ready(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	st, err := s.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.Current() {
+		return fmt.Errorf("database schema is behind this binary: migrations %v are missing (run `civivote migrate`)", st.Missing)
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/civivote/civivote/config"
+	"github.com/civivote/civivote/store"
+	"github.com/civivote/civivote/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.uber.org/zap"
+)
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := parseFlags(fs, e, args, "serve", true); err != nil {
+		return helpOK(err)
+	}
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return configErr(err)
+	}
+	log, err := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
+	if err != nil {
+		return configErr(err)
+	}
+	defer log.Sync()
+	log.Info("starting civivote", zap.String("version", versionString()), zap.Any("config", cfg.Redacted()))
+
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg})
+
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (CIVIVOTE_LISTEN_ADDR): %w", cfg.ListenAddr, err)
+	}
+	hs := web.NewHTTPServer(cfg.ListenAddr, srv.Handler(), log)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	log.Info("listening", zap.String("addr", ln.Addr().String()))
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("http server stopped: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", zap.Duration("grace", cfg.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("requests still running after %s were cut off: %w", cfg.ShutdownTimeout, err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openMigrated opens the database, applies pending migrations and refuses a schema that is
+// still behind this binary.
+func openMigrated(ctx context.Context, cfg *config.Config, log *zap.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Options{
+		DSN:          cfg.MySQLDSN,
+		MaxOpenConns: cfg.DBMaxOpenConns,
+		StartupWait:  cfg.DBStartupWait,
+		Logger:       log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	if _, err := db.Migrate(mctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	st, err := db.SchemaStatus(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if !st.Current() {
+		db.Close()
+		return nil, fmt.Errorf("the database schema is missing migrations %v after migrating; refusing to serve", st.Missing)
+	}
+	return db, nil
+}
