@@ -196,4 +196,3 @@ func (s *DB) SchemaStatus(ctx context.Context) (SchemaStatus, error) {
 	}
 	return st, nil
 }
-

@@ -96,4 +96,3 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		)
 	})
 }
-
