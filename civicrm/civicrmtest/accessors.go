@@ -260,3 +260,16 @@ func cloneMap(m map[string]string) map[string]string {
 	}
 	return out
 }
+
+// DeleteRelationship removes a relationship, as an administrator deleting
+// it in the UI would.
+func (s *Server) DeleteRelationship(id int64) error {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	if _, ok := s.st.rels[id]; !ok {
+		return fmt.Errorf("civicrmtest: delete relationship: relationship %d does not exist", id)
+	}
+	delete(s.st.rels, id)
+	s.st.relOrder = slices.DeleteFunc(s.st.relOrder, func(x int64) bool { return x == id })
+	return nil
+}

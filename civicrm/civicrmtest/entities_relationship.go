@@ -112,7 +112,7 @@ func relationshipEntity(contact, rtype *entity) *entity {
 	e.add("start_date", kStr, g(func(r *Relationship) val { return vOpt(r.StartDate) }))
 	e.add("end_date", kStr, g(func(r *Relationship) val { return vOpt(r.EndDate) }))
 	e.add("is_active", kBool, g(func(r *Relationship) val { return vBool(r.IsActive) }))
-	e.add("description", kStr, g(func(r *Relationship) val { return vOpt(r.Description) }))
+	e.add("description", kStr, g(func(r *Relationship) val { return vStr(r.Description) }))
 	e.add("is_permission_a_b", kInt, g(func(*Relationship) val { return vInt(0) }))
 	e.add("is_permission_b_a", kInt, g(func(*Relationship) val { return vInt(0) }))
 	e.add("case_id", kInt, g(func(*Relationship) val { return vNull() }))
