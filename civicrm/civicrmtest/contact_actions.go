@@ -218,6 +218,7 @@ func (c *call) echoContact(b []byte, ct *Contact, rec map[string]any, comma bool
 // applyContactValues sets the writable core fields and known custom
 // fields; anything else is ignored, as CiviCRM ignores it (46).
 func applyContactValues(ct *Contact, rec map[string]any, custom []customField) {
+	ct.display = "" // names may change; recompute from the fields
 	for k, v := range rec {
 		s, _ := v.(string)
 		switch k {

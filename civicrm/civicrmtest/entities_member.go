@@ -55,7 +55,7 @@ func membershipEntity(contact, status, mtype *entity) *entity {
 		r := &memberRow{}
 		q.st.scanMemberships(lo, func(m *Membership) bool {
 			r.m = *m
-			r.c, r.cOK = q.st.contact(m.ContactID)
+			r.cOK = q.st.contactInto(m.ContactID, &r.c)
 			return fn(r)
 		})
 	}

@@ -19,10 +19,14 @@ type Contact struct {
 
 	created, modified string // "2006-01-02 15:04:05"; empty: the seed time
 	install           bool   // contact 1 as a fresh install leaves it
+	display           string // cached display name of generated contacts
 }
 
 // DisplayName returns the name CiviCRM shows for the contact.
 func (c *Contact) DisplayName() string {
+	if c.display != "" {
+		return c.display
+	}
 	if c.ContactType == "Organization" {
 		return c.Organization
 	}

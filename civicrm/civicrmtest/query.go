@@ -177,7 +177,7 @@ func runGet(q *qctx, e *entity, p *params, extra []any, drop int) (*result, erro
 		groupBy = append(groupBy, f)
 	}
 	sel := resolveSelect(q, e, p.selects, len(groupBy) > 0)
-	res := &result{buf: make([]byte, 0, 256+max(p.limit, 10)*320)}
+	res := &result{buf: q.srv.getBuf(512 + min(max(p.limit, 10), 100_000)*400)}
 	res.buf = append(res.buf, `{"values":[`...)
 	lo := idLowerBound(p.where)
 	emit := func(row any, size int) {

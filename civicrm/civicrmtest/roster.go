@@ -61,25 +61,53 @@ func rosterFirstNames() [50]string {
 
 // contact derives generated contact id.
 func (r *roster) contact(id int64) (Contact, bool) {
+	var c Contact
+	ok := r.contactInto(id, &c)
+	return c, ok
+}
+
+// contactInto derives generated contact id into c, sparing the paging
+// loop a copy of the struct.
+func (r *roster) contactInto(id int64, c *Contact) bool {
 	ci := int(id - r.contact0)
 	if id < r.contact0 || ci >= r.nContacts {
-		return Contact{}, false
+		return false
 	}
 	h := r.mix(1, ci)
 	first := rosterFirstNames()[h%50]
-	num := strconv.Itoa(ci + 1)
-	c := Contact{
-		ID: id, ContactType: "Individual",
-		FirstName: first, LastName: "Bulk" + num,
-		ExternalID: "G-" + num,
-	}
+	// One allocation per row: display name, external id and email are
+	// slices of a single string.
+	var a [128]byte
+	b := append(a[:0], first...)
+	b = append(b, " Bulk"...)
+	b = strconv.AppendInt(b, int64(ci+1), 10)
+	nameEnd := len(b)
+	b = append(b, "G-"...)
+	b = strconv.AppendInt(b, int64(ci+1), 10)
+	extEnd := len(b)
 	// About 5% have no email, 0.4% are trashed and 0.4% deceased.
-	if (h>>8)%100 >= 5 {
-		c.Email = asciiLower(first) + ".bulk" + num + "@example.org"
+	hasEmail := (h>>8)%100 >= 5
+	if hasEmail {
+		for i := 0; i < len(first); i++ {
+			b = append(b, first[i]|0x20) // ASCII names: set the lower-case bit
+		}
+		b = append(b, ".bulk"...)
+		b = strconv.AppendInt(b, int64(ci+1), 10)
+		b = append(b, "@example.org"...)
+	}
+	all := string(b)
+	*c = Contact{
+		ID: id, ContactType: "Individual",
+		FirstName: first, LastName: all[len(first)+1 : nameEnd],
+		ExternalID: all[nameEnd:extEnd],
+		display:    all[:nameEnd],
+	}
+	if hasEmail {
+		c.Email = all[extEnd:]
 	}
 	c.IsDeleted = (h>>16)%1000 < 4
 	c.IsDeceased = (h>>26)%1000 < 4
-	return c, true
+	return true
 }
 
 // membership derives generated membership id.
@@ -130,14 +158,4 @@ func (r *roster) membershipsOf(id int64) []int64 {
 		ids = append(ids, r.member0+int64(mi+1))
 	}
 	return ids
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

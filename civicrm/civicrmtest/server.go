@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	rec       recorder
 	seeds     []func(*Server)
 	created   string // created_date of seeded contacts
+	bufs      sync.Pool // answer buffers, reused across requests
 	ts        *httptest.Server
 }
 
@@ -176,6 +178,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		body := envelope(res, entityName, actionName)
 		f.write(w, body)
+		s.putBuf(body)
 	}
 	s.faults.after(s, entityName, actionName)
 }
@@ -200,4 +203,28 @@ func envelope(res *result, entity, action string) []byte {
 
 func writeRaw(w http.ResponseWriter, e *rawError) {
 	writeBody(w, e.status, e.ctype, []byte(e.body))
+}
+
+// Client returns an http.Client for a server started by NewTestServer.
+func (s *Server) Client() *http.Client {
+	if s.ts == nil {
+		return http.DefaultClient
+	}
+	return s.ts.Client()
+}
+
+// getBuf returns an empty answer buffer with room for about n bytes.
+func (s *Server) getBuf(n int) []byte {
+	if b, ok := s.bufs.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+func (s *Server) putBuf(b []byte) {
+	if cap(b) > 64<<20 {
+		return // keep one huge limit:0 answer from pinning memory
+	}
+	b = b[:0]
+	s.bufs.Put(&b)
 }

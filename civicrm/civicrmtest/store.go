@@ -116,6 +116,15 @@ func (st *store) contact(id int64) (Contact, bool) {
 	return Contact{}, false
 }
 
+// contactInto is contact without the copy, for the paging loop.
+func (st *store) contactInto(id int64, dst *Contact) bool {
+	if c, ok := st.contacts[id]; ok {
+		*dst = *c
+		return true
+	}
+	return st.roster != nil && st.roster.contactInto(id, dst)
+}
+
 // mutableContact returns the stored contact, copying a generated one into
 // the overlay first so that writes stick.
 func (st *store) mutableContact(id int64) (*Contact, bool) {
