@@ -69,19 +69,3 @@ func formatDate(t time.Time) any {
 	}
 	return t.Format(DateLayout)
 }
-
-// validDate checks a caller's date before it is sent: CiviCRM stores an
-// impossible date such as 2026-13-45 as 1970-01-01 and answers 200 (API.md).
-func validDate(s string) (time.Time, error) {
-	if len(s) != len(DateLayout) {
-		return time.Time{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
-	}
-	t, err := parseDate(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("date %q is not a real YYYY-MM-DD date", s)
-	}
-	if t.Year() < 1900 || t.Year() > 9999 {
-		return time.Time{}, fmt.Errorf("date %q is out of range", s)
-	}
-	return t, nil
-}
