@@ -59,11 +59,11 @@ func apiCall[T any](ctx context.Context, c *Client, entity, action string, param
 	return res, err
 }
 
-// apiBatch is apiCall for writes of several records at once.
-func apiBatch[T any](ctx context.Context, c *Client, entity, action string, params any) (result[T], error) {
+// apiBatch is apiCall for writes of n records at once.
+func apiBatch[T any](ctx context.Context, c *Client, entity, action string, n int, params any) (result[T], error) {
 	var res result[T]
 	err := c.do(ctx, request{
-		entity: entity, action: action, params: params, batch: true,
+		entity: entity, action: action, params: params, batch: n > 1,
 		decode: func(body []byte) error { return decodeEnvelope(body, &res) },
 	})
 	return res, err

@@ -68,7 +68,7 @@ func (c *Client) AddToGroup(ctx context.Context, groupID int64, contactIDs []int
 		for i, k := range keep {
 			records[i] = map[string]int64{"contact_id": contactIDs[k]}
 		}
-		_, err := apiBatch[struct{}](ctx, c, "GroupContact", "save", saveParams{
+		_, err := apiBatch[struct{}](ctx, c, "GroupContact", "save", len(records), saveParams{
 			Defaults: map[string]any{"group_id": groupID, "status": "Added"},
 			Records:  records,
 			Match:    []string{"group_id", "contact_id"},
@@ -88,7 +88,7 @@ func (c *Client) RemoveFromGroup(ctx context.Context, groupID int64, contactIDs 
 	if err := checkBatch(len(contactIDs)); err != nil {
 		return 0, fmt.Errorf("civicrm: remove from group %d: %w", groupID, err)
 	}
-	res, err := apiBatch[struct{}](ctx, c, "GroupContact", "update", updateParams{
+	res, err := apiBatch[struct{}](ctx, c, "GroupContact", "update", len(contactIDs), updateParams{
 		Where:  []any{cond("group_id", "=", groupID), cond("contact_id", "IN", contactIDs)},
 		Values: map[string]string{"status": "Removed"},
 	})

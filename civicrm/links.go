@@ -64,7 +64,7 @@ func (c *Client) SaveLinks(ctx context.Context, field string, links []ContactLin
 		for i, k := range keep {
 			batch[i] = records[k]
 		}
-		_, err := apiBatch[struct{}](ctx, c, "Contact", "save", saveParams{Records: batch})
+		_, err := apiBatch[struct{}](ctx, c, "Contact", "save", len(batch), saveParams{Records: batch})
 		return err
 	})
 	if err != nil {

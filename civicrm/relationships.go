@@ -51,7 +51,7 @@ func (c *Client) SaveRelationships(ctx context.Context, rels []Relationship) ([]
 			"is_active": r.Active, "description": r.Description,
 		}
 	}
-	res, err := apiBatch[savedRelationship](ctx, c, "Relationship", "save", saveParams{
+	res, err := apiBatch[savedRelationship](ctx, c, "Relationship", "save", len(records), saveParams{
 		Records: records, Match: []string{"contact_id_a", "contact_id_b", "relationship_type_id"},
 	})
 	if err != nil {

@@ -1,0 +1,152 @@
+package civicrm_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/civivote/civivote/civicrm"
+	"github.com/civivote/civivote/civicrm/civicrmtest"
+)
+
+func TestFakeTranscriptSiteMembers(t *testing.T) {
+	c, srv, _ := newFake(t, civicrmtest.AdminKey, nil, civicrmtest.WithTranscriptSite())
+	members, rows, err := pass(t, c, civicrm.MemberQuery{PageSize: 7, Types: []string{"Union Member"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, err := c.CountCurrentMembers(context.Background(), civicrm.MemberQuery{Types: []string{"Union Member"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 30 || total != 30 || len(members) != srv.CurrentMembers() {
+		t.Errorf("rows %d, row_count %d, members %d; want 30, 30, %d", rows, total, len(members), srv.CurrentMembers())
+	}
+	alice := members[5]
+	if alice.DisplayName != "Alice Member001" || alice.Email != "alice.member1@example.org" ||
+		alice.ExternalID != "TU-001" || alice.Status != "Current" || alice.Type != "Union Member" ||
+		!alice.EndDate.Equal(time.Date(2027, 5, 23, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("contact 5 = %+v", alice)
+	}
+}
+
+func TestFakeGeneratedRoster(t *testing.T) {
+	c, srv, _ := newFake(t, civicrmtest.AdminKey, nil, civicrmtest.WithRoster(20000, 7))
+	members, rows, err := pass(t, c, civicrm.MemberQuery{PageSize: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, err := c.CountCurrentMembers(context.Background(), civicrm.MemberQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != total || len(members) != srv.CurrentMembers() {
+		t.Errorf("rows %d vs row_count %d; contacts %d vs %d", rows, total, len(members), srv.CurrentMembers())
+	}
+	folded := 0
+	for _, m := range members {
+		if m.Memberships > 1 {
+			folded++
+		}
+	}
+	if folded == 0 {
+		t.Error("no contact with two memberships was folded; the roster has some")
+	}
+}
+
+// TestFakeTransientFaults injects each transient fault into the second
+// page of a pass: the pass must still return every member.
+func TestFakeTransientFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault civicrmtest.Fault
+		waits int
+		wait  time.Duration // the first wait, when it is fixed
+	}{
+		{"500 DB error", civicrmtest.Status(500), 1, 0},
+		{"502 proxy", civicrmtest.Status(502), 1, 0},
+		{"503 maintenance", civicrmtest.Status(503), 1, 0},
+		{"504 proxy", civicrmtest.Status(504), 1, 0},
+		{"429 Retry-After", civicrmtest.TooManyRequests(3 * time.Second), 1, 3 * time.Second},
+		// Hang is covered by TestHangGivesUpWithClearError: the fake's Hang does not
+		// read the request body, so it never sees the client hang up and the
+		// test server cannot close (reported to the fake's author).
+		{"slow page", civicrmtest.Slow(50 * time.Millisecond), 0, 0},
+		{"HTML error page", civicrmtest.HTMLErrorPage("Out of memory"), 1, 0},
+		{"truncated body", civicrmtest.TruncatedBody(), 1, 0},
+		{"two 503 in a row", civicrmtest.Status(503).Times(2), 2, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv, w := newFake(t, civicrmtest.AdminKey, []func(*civicrm.Config){func(cfg *civicrm.Config) {
+				cfg.Timeout = 300 * time.Millisecond
+			}}, civicrmtest.WithRoster(3000, 1))
+			srv.AfterCall("Membership", "get", 1, func(s *civicrmtest.Server) {
+				s.Inject(tc.fault.On("Membership", "get"))
+			})
+			members, _, err := pass(t, c, civicrm.MemberQuery{PageSize: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(members) != srv.CurrentMembers() {
+				t.Errorf("%d members, want %d", len(members), srv.CurrentMembers())
+			}
+			got := w.all()
+			if len(got) != tc.waits {
+				t.Errorf("%d retries, want %d", len(got), tc.waits)
+			}
+			if tc.wait > 0 && (len(got) == 0 || got[0] != tc.wait) {
+				t.Errorf("waits %v, want the Retry-After %v first", got, tc.wait)
+			}
+		})
+	}
+}
+
+func TestFakePersistentFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		fault    civicrmtest.Fault
+		kind     civicrm.Kind
+		attempts int
+	}{
+		{"maintenance mode", civicrmtest.Status(503), civicrm.KindServer, 5},
+		{"HTML fatal page", civicrmtest.HTMLErrorPage("Out of memory"), civicrm.KindHTML, 3},
+		{"DB error", civicrmtest.Status(500), civicrm.KindServer, 3},
+		{"rate limited", civicrmtest.TooManyRequests(time.Second), civicrm.KindRateLimited, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv, _ := newFake(t, civicrmtest.AdminKey, nil, civicrmtest.WithTranscriptSite())
+			srv.Inject(tc.fault.On("Membership", "get").Times(0))
+			_, _, err := pass(t, c, civicrm.MemberQuery{})
+			var e *civicrm.APIError
+			if !errors.As(err, &e) || e.Kind != tc.kind || e.Attempts != tc.attempts {
+				t.Fatalf("err = %v, want kind %s after %d attempts", err, tc.kind, tc.attempts)
+			}
+			if n := srv.Calls("Membership", "get"); n != tc.attempts {
+				t.Errorf("%d calls reached the fake, want %d", n, tc.attempts)
+			}
+		})
+	}
+}
+
+func TestFakeAuthAndPermission(t *testing.T) {
+	c, _, _ := newFake(t, "wrong-key", nil, civicrmtest.WithTranscriptSite())
+	_, _, err := pass(t, c, civicrm.MemberQuery{})
+	if !errors.Is(err, civicrm.KindAuth) {
+		t.Errorf("bad key: %v", err)
+	}
+	c, _, _ = newFake(t, civicrmtest.LimitedKey, nil, civicrmtest.WithTranscriptSite())
+	_, _, err = pass(t, c, civicrm.MemberQuery{})
+	if !errors.Is(err, civicrm.KindPermission) {
+		t.Errorf("limited user: %v", err)
+	}
+}
+
+func TestFakeWordPressPathStyle(t *testing.T) {
+	c, _, _ := newFake(t, civicrmtest.AdminKey, []func(*civicrm.Config){func(cfg *civicrm.Config) {
+		cfg.PathStyle = civicrm.PathStyleWordPress
+	}}, civicrmtest.WithTranscriptSite())
+	if n, err := c.CountCurrentMembers(context.Background(), civicrm.MemberQuery{}); err != nil || n != 30 {
+		t.Errorf("wordpress style: %d, %v", n, err)
+	}
+}
