@@ -160,29 +160,40 @@ func (s *Scheduler) loop(e *entry) {
 	}
 }
 
-// runTick runs one scheduled tick under the job's lease and records how it went.
+// runTick runs one scheduled tick under the job's lease and records how it went. A panic
+// in the job is a failed tick like any other (cron.Recover is only the last resort).
 func (s *Scheduler) runTick(e *entry, tick time.Time) {
 	log := s.log.With(zap.String("job", e.job.Name), zap.Time("tick", tick))
 	start := s.opts.Clock.Now()
-	err := Exclusive(s.ctx, s.opts.Leaser, s.opts.Clock, e.job.Name, s.opts.Holder, tick, s.opts.LeaseTTL, e.job.Run)
-	took := s.opts.Clock.Now().Sub(start)
-	outcome := "succeeded"
+	outcome, err := "succeeded", error(nil)
+	defer func() {
+		if p := recover(); p != nil {
+			outcome, err = "failed", fmt.Errorf("job panicked: %v", p)
+			log.Error("job panicked", zap.Any("panic", p), zap.Stack("stack"))
+		}
+		took := s.opts.Clock.Now().Sub(start)
+		switch outcome {
+		case "elsewhere":
+			log.Debug("job skipped: another replica has this tick")
+		case "failed":
+			s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
+			log.Error("job failed", zap.Duration("duration", took), zap.Error(err))
+		default:
+			s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
+			s.metrics.lastSuccess.WithLabelValues(e.job.Name).Set(float64(s.opts.Clock.Now().Unix()))
+			log.Info("job finished", zap.Duration("duration", took))
+		}
+		s.metrics.runs.WithLabelValues(e.job.Name, outcome).Inc()
+		if s.opts.OnDone != nil {
+			s.opts.OnDone(e.job.Name, tick, outcome, err)
+		}
+	}()
+	err = Exclusive(s.ctx, s.opts.Leaser, s.opts.Clock, e.job.Name, s.opts.Holder, tick, s.opts.LeaseTTL, e.job.Run)
 	switch {
 	case errors.Is(err, errNotDue), errors.Is(err, ErrBusy):
 		outcome, err = "elsewhere", nil
-		log.Debug("job skipped: another replica has this tick")
 	case err != nil:
 		outcome = "failed"
-		s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
-		log.Error("job failed", zap.Duration("duration", took), zap.Error(err))
-	default:
-		s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
-		s.metrics.lastSuccess.WithLabelValues(e.job.Name).Set(float64(s.opts.Clock.Now().Unix()))
-		log.Info("job finished", zap.Duration("duration", took))
-	}
-	s.metrics.runs.WithLabelValues(e.job.Name, outcome).Inc()
-	if s.opts.OnDone != nil {
-		s.opts.OnDone(e.job.Name, tick, outcome, err)
 	}
 }
 

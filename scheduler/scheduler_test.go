@@ -13,9 +13,19 @@ import (
 	"github.com/civivote/civivote/scheduler/schedulertest"
 	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/store/storetest"
+	"go.uber.org/zap/zaptest"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// freshDB returns a migrated database of the test's own, so lease rows (and their last
+// ticks) of one test or run never meet another's.
+func freshDB(t *testing.T) string {
+	t.Helper()
+	dsn := storetest.NewDatabase(t)
+	storetest.OpenDSN(t, dsn)
+	return dsn
+}
 
 type done struct {
 	job     string
@@ -24,16 +34,15 @@ type done struct {
 }
 
 // replica is one scheduler with its own database pool, as a separate serve process has.
-func replica(t *testing.T, clock *schedulertest.Clock, holder string, dones chan<- done, jobs ...scheduler.Job) *scheduler.Scheduler {
+func replica(t *testing.T, dsn string, clock *schedulertest.Clock, holder string, dones chan<- done, jobs ...scheduler.Job) *scheduler.Scheduler {
 	t.Helper()
-	storetest.Open(t) // migrated
-	db, err := store.Open(context.Background(), store.Options{DSN: storetest.DSN(t), Now: clock.Now})
+	db, err := store.Open(context.Background(), store.Options{DSN: dsn, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	s := scheduler.New(scheduler.Options{
-		Leaser: db, Holder: holder, Clock: clock,
+		Leaser: db, Holder: holder, Clock: clock, Logger: zaptest.NewLogger(t),
 		OnDone: func(job string, tick time.Time, outcome string, err error) {
 			dones <- done{job, tick, outcome}
 		},
@@ -47,10 +56,11 @@ func replica(t *testing.T, clock *schedulertest.Clock, holder string, dones chan
 }
 
 func TestCronFiresAtScheduledTimesWithAnInjectedClock(t *testing.T) {
+	dsn := freshDB(t)
 	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 10, 7, 0, 0, time.UTC))
 	ran := make(chan time.Time, 10)
 	dones := make(chan done, 10)
-	s := replica(t, clock, "a", dones, scheduler.Job{
+	s := replica(t, dsn, clock, "a", dones, scheduler.Job{
 		Name: "sched-test-fire", Spec: "*/15 * * * *",
 		Run: func(ctx context.Context) error { ran <- clock.Now(); return nil },
 	})
@@ -95,6 +105,7 @@ func TestCronSpecWithTimeZone(t *testing.T) {
 }
 
 func TestTwoReplicasRunEachTickOnce(t *testing.T) {
+	dsn := freshDB(t)
 	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 12, 0, 30, 0, time.UTC))
 	var mu sync.Mutex
 	runs := map[string]int{}
@@ -107,8 +118,8 @@ func TestTwoReplicasRunEachTickOnce(t *testing.T) {
 		}}
 	}
 	dones := make(chan done, 10)
-	a := replica(t, clock, "replica-a", dones, job("replica-a"))
-	b := replica(t, clock, "replica-b", dones, job("replica-b"))
+	a := replica(t, dsn, clock, "replica-a", dones, job("replica-a"))
+	b := replica(t, dsn, clock, "replica-b", dones, job("replica-b"))
 	a.Start()
 	b.Start()
 	defer a.Stop()
@@ -135,8 +146,7 @@ func TestTwoReplicasRunEachTickOnce(t *testing.T) {
 func TestLosingTheLeaseStopsTheJob(t *testing.T) {
 	ctx := context.Background()
 	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC))
-	storetest.Open(t)
-	db, err := store.Open(ctx, store.Options{DSN: storetest.DSN(t), Now: clock.Now})
+	db, err := store.Open(ctx, store.Options{DSN: freshDB(t), Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,11 +178,12 @@ func TestLosingTheLeaseStopsTheJob(t *testing.T) {
 }
 
 func TestStopCancelsAndWaitsForRunningJobs(t *testing.T) {
+	dsn := freshDB(t)
 	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 14, 0, 30, 0, time.UTC))
 	started := make(chan struct{})
 	var finished bool
 	dones := make(chan done, 10)
-	s := replica(t, clock, "a", dones, scheduler.Job{Name: "sched-test-stop", Spec: "* * * * *", Run: func(ctx context.Context) error {
+	s := replica(t, dsn, clock, "a", dones, scheduler.Job{Name: "sched-test-stop", Spec: "* * * * *", Run: func(ctx context.Context) error {
 		close(started)
 		<-ctx.Done()
 		finished = true
@@ -189,11 +200,12 @@ func TestStopCancelsAndWaitsForRunningJobs(t *testing.T) {
 }
 
 func TestAPanickingJobDoesNotStopTheScheduler(t *testing.T) {
+	dsn := freshDB(t)
 	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 15, 0, 30, 0, time.UTC))
 	var calls int
 	ran := make(chan struct{}, 2)
 	dones := make(chan done, 10)
-	s := replica(t, clock, "a", dones, scheduler.Job{Name: "sched-test-panic", Spec: "* * * * *", Run: func(ctx context.Context) error {
+	s := replica(t, dsn, clock, "a", dones, scheduler.Job{Name: "sched-test-panic", Spec: "* * * * *", Run: func(ctx context.Context) error {
 		calls++
 		ran <- struct{}{}
 		if calls == 1 {
@@ -206,10 +218,13 @@ func TestAPanickingJobDoesNotStopTheScheduler(t *testing.T) {
 	clock.BlockUntil(1)
 	clock.Advance(time.Minute)
 	<-ran
+	if d := <-dones; d.outcome != "failed" {
+		t.Errorf("panicking tick: %+v, want failed", d)
+	}
 	clock.BlockUntil(1)
 	clock.Advance(time.Minute)
 	<-ran
 	if d := <-dones; d.outcome != "succeeded" {
-		t.Errorf("second tick: %+v", d)
+		t.Errorf("tick after the panic: %+v", d)
 	}
 }
