@@ -97,3 +97,26 @@ func TestWriteBatchBounds(t *testing.T) {
 		t.Error("a field without its custom group was accepted")
 	}
 }
+
+func TestContactStatesMergedTo(t *testing.T) {
+	get := jsonAnswer(`{"values":[{"id":8,"is_deleted":true,"is_deceased":false}],"countFetched":1}`)
+	for merged, want := range map[string]int64{
+		`{"values":[{"id":5}],"countFetched":1}`: 5,
+		`{"values":[[]],"countFetched":1}`:       0,
+		`{"values":[null],"countFetched":1}`:     0,
+	} {
+		rec := script(get, jsonAnswer(merged))
+		c, _ := newTestClient(t, rec)
+		st, err := c.ContactStates(context.Background(), []int64{8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st[8].MergedInto != want || !st[8].Deleted {
+			t.Errorf("%s: %+v, want merged into %d", merged, st[8], want)
+		}
+		if reqs := rec.requests(); len(reqs) != 2 || reqs[1].path != "/civicrm/ajax/api4/Contact/getMergedTo" ||
+			reqs[1].params != `{"contactId":8}` {
+			t.Errorf("requests: %+v", reqs)
+		}
+	}
+}
