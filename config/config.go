@@ -23,9 +23,19 @@ type Config struct {
 	CiviCRMPathStyle string        `env:"CIVICRM_PATH_STYLE" envDefault:"clean" help:"how the site routes CiviCRM URLs: clean (Standalone, Drupal, Backdrop, WordPress with a base page) or wordpress (?civiwp=CiviCRM&q=...)"`
 	CiviCRMTimeout   time.Duration `env:"CIVICRM_TIMEOUT" envDefault:"60s" help:"time limit for one CiviCRM request"`
 	CiviCRMLinkField string        `env:"CIVICRM_LINK_FIELD" envDefault:"Union_Sync.voting_link" help:"contact custom field (APIv4 name CustomGroup.field) that receives each member's voting link"`
+	CiviCRMPageSize  int           `env:"CIVICRM_PAGE_SIZE" envDefault:"2000" help:"memberships read per CiviCRM request during a roster sync (keyset pages)"`
+	CiviCRMTypes     []string      `env:"CIVICRM_MEMBERSHIP_TYPES" help:"comma-separated membership type names that give a vote; empty means every type"`
+	CiviCRMOrgID     int64         `env:"CIVICRM_ORG_CONTACT_ID" help:"CiviCRM contact id of the organisation elected officers relate to; needed for write-back"`
+	CiviCRMOfficer   string        `env:"CIVICRM_OFFICER_RELATIONSHIP" envDefault:"Officer of" help:"relationship type (name_a_b) recorded for each elected officer"`
 
 	PublicURL   string `env:"PUBLIC_URL,required,notEmpty" help:"public base URL of civivote; personal links are PUBLIC_URL/v/TOKEN"`
 	TokenSecret string `env:"TOKEN_SECRET,required,notEmpty" secret:"true" help:"secret (at least 32 bytes) from which personal voting links are derived; changing it kills every link"`
+
+	AdminToken    string `env:"ADMIN_TOKEN" secret:"true" help:"bearer token of the admin API (committee); a plain token of 20+ characters or sha256:HEX of one; unset turns the admin API off"`
+	ObserverToken string `env:"OBSERVER_TOKEN" secret:"true" help:"bearer token for read-only access to the admin API (observers, scrutineers); same forms as the admin token"`
+
+	SyncSchedule        string `env:"SYNC_SCHEDULE" envDefault:"*/15 * * * *" help:"cron schedule of the roster sync (5 fields; may start with CRON_TZ=Zone)"`
+	SyncMaxLapsePercent int    `env:"SYNC_MAX_LAPSE_PERCENT" envDefault:"10" help:"a sync that would lapse more than this percentage of members in good standing stops and reports instead, unless forced"`
 
 	ListenAddr      string        `env:"LISTEN_ADDR" envDefault:":8080" help:"HTTP listen address"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" help:"how long a stopping server waits for requests in flight"`

@@ -161,3 +161,27 @@ func TestLoadDatabaseNeedsOnlyTheDatabase(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestBearerTokens(t *testing.T) {
+	env := validEnv()
+	env["CIVIVOTE_ADMIN_TOKEN"] = "sha256:" + strings.Repeat("ab", 32)
+	env["CIVIVOTE_OBSERVER_TOKEN"] = "observer-token-long-enough"
+	if _, err := Load(getenv(env)); err != nil {
+		t.Fatal(err)
+	}
+	env["CIVIVOTE_ADMIN_TOKEN"] = "tiny-tok"
+	env["CIVIVOTE_OBSERVER_TOKEN"] = "sha256:nothex"
+	env["CIVIVOTE_SYNC_SCHEDULE"] = "every 15 minutes"
+	_, err := Load(getenv(env))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"CIVIVOTE_ADMIN_TOKEN must be at least 20 characters", "CIVIVOTE_OBSERVER_TOKEN must be sha256: followed by 64 hex digits", "CIVIVOTE_SYNC_SCHEDULE is not a cron schedule"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "tiny-tok") {
+		t.Errorf("leaks the token:\n%v", err)
+	}
+}

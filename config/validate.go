@@ -7,7 +7,11 @@ import (
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/robfig/cron/v3"
 )
+
+// cronParser accepts what the scheduler accepts: five fields, descriptors, CRON_TZ=.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // MinTokenSecretBytes is the shortest CIVIVOTE_TOKEN_SECRET accepted: links are derived
 // with HMAC-SHA256, whose key should carry at least 256 bits.
@@ -40,6 +44,31 @@ func (c *Config) validate() []problem {
 	}
 	if g, f, ok := strings.Cut(c.CiviCRMLinkField, "."); !ok || g == "" || f == "" || strings.Contains(f, ".") {
 		add("CIVICRM_LINK_FIELD", "must be CustomGroupName.field_name (the APIv4 name, e.g. Union_Sync.voting_link), got %q", c.CiviCRMLinkField)
+	}
+	if c.CiviCRMPageSize < 100 || c.CiviCRMPageSize > 10000 {
+		add("CIVICRM_PAGE_SIZE", "must be between 100 and 10000 (CiviCRM runs out of memory on huge pages), got %d", c.CiviCRMPageSize)
+	}
+	if c.CiviCRMOrgID < 0 {
+		add("CIVICRM_ORG_CONTACT_ID", "must be a CiviCRM contact id, got %d", c.CiviCRMOrgID)
+	}
+	if strings.TrimSpace(c.CiviCRMOfficer) == "" {
+		add("CIVICRM_OFFICER_RELATIONSHIP", "must name a relationship type, e.g. Officer of")
+	}
+	for name, tok := range map[string]string{"ADMIN_TOKEN": c.AdminToken, "OBSERVER_TOKEN": c.ObserverToken} {
+		if tok != "" {
+			if _, err := ParseBearerToken(tok); err != nil {
+				add(name, "%v", err)
+			}
+		}
+	}
+	if c.AdminToken != "" && c.AdminToken == c.ObserverToken {
+		add("OBSERVER_TOKEN", "must differ from CIVIVOTE_ADMIN_TOKEN, or an observer could act as admin")
+	}
+	if _, err := cronParser.Parse(c.SyncSchedule); err != nil {
+		add("SYNC_SCHEDULE", "is not a cron schedule (%v): use five fields, e.g. */15 * * * *, optionally preceded by CRON_TZ=Europe/London", err)
+	}
+	if c.SyncMaxLapsePercent < 0 || c.SyncMaxLapsePercent > 100 {
+		add("SYNC_MAX_LAPSE_PERCENT", "must be between 0 and 100, got %d", c.SyncMaxLapsePercent)
 	}
 	if c.PublicURL != "" {
 		if msg := checkBaseURL(c.PublicURL); msg != "" {
