@@ -20,7 +20,7 @@ type Config struct {
 
 	CiviCRMURL       string        `env:"CIVICRM_URL,required,notEmpty" help:"base URL of the CiviCRM site, e.g. https://crm.example.org"`
 	CiviCRMAPIKey    string        `env:"CIVICRM_API_KEY,required,notEmpty" secret:"true" help:"API key of the CiviCRM user civivote acts as"`
-	CiviCRMPathStyle string        `env:"CIVICRM_PATH_STYLE" envDefault:"clean" help:"how the site routes CiviCRM URLs: clean (Standalone, Drupal, Backdrop, WordPress with a base page) or wordpress (?civiwp=CiviCRM&q=...)"`
+	CiviCRMPathStyle string        `env:"CIVICRM_PATH_STYLE" envDefault:"clean" help:"how the site routes CiviCRM URLs: clean (Standalone, Drupal 8+, Backdrop, WordPress with a base page), wordpress (?civiwp=CiviCRM&q=...) or query (Drupal 7 without clean URLs, ?q=...)"`
 	CiviCRMTimeout   time.Duration `env:"CIVICRM_TIMEOUT" envDefault:"60s" help:"time limit for one CiviCRM request"`
 	CiviCRMLinkField string        `env:"CIVICRM_LINK_FIELD" envDefault:"Union_Sync.voting_link" help:"contact custom field (APIv4 name CustomGroup.field) that receives each member's voting link"`
 	CiviCRMPageSize  int           `env:"CIVICRM_PAGE_SIZE" envDefault:"2000" help:"memberships read per CiviCRM request during a roster sync (keyset pages)"`

@@ -35,9 +35,9 @@ func (c *Config) validate() []problem {
 		}
 	}
 	switch c.CiviCRMPathStyle {
-	case "clean", "wordpress":
+	case "clean", "wordpress", "query":
 	default:
-		add("CIVICRM_PATH_STYLE", "must be clean or wordpress, got %q", c.CiviCRMPathStyle)
+		add("CIVICRM_PATH_STYLE", "must be clean, wordpress or query, got %q", c.CiviCRMPathStyle)
 	}
 	if c.CiviCRMTimeout <= 0 {
 		add("CIVICRM_TIMEOUT", "must be a positive duration such as 60s, got %s", c.CiviCRMTimeout)

@@ -42,6 +42,7 @@ type command struct {
 var commands = map[string]command{
 	"serve":       {"run the HTTP server and the scheduler (migrates the database first)", runServe},
 	"migrate":     {"apply pending database migrations and exit", runMigrate},
+	"check":       {"check the connection to CiviCRM and everything civivote needs there", runCheck},
 	"version":     {"print the version and exit", runVersion},
 	"healthcheck": {"exit 0 when the local server answers /healthz (for container health checks)", runHealthcheck},
 }
