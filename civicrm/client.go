@@ -53,7 +53,7 @@ func New(cfg Config, log *zap.Logger, reg prometheus.Registerer) (*Client, error
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, base: base, log: log.Named("civicrm"), metrics: m}
+	c := &Client{cfg: cfg, base: base, log: log, metrics: m}
 	c.bufs.New = func() any { return new(bytes.Buffer) }
 
 	transport := cfg.Transport

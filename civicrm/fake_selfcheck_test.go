@@ -80,7 +80,8 @@ func TestFakeSelfCheckKeyAndPermissions(t *testing.T) {
 	}
 	c, _, _ = newFake(t, civicrmtest.LimitedKey, nil, civicrmtest.WithTranscriptSite())
 	_, err = c.SelfCheck(context.Background(), civicrm.SelfCheckOptions{CheckWrites: true})
-	for _, want := range []string{"reading memberships", "access CiviMember", "may write contacts",
+	for _, want := range []string{"reading memberships (most likely the permission 'access CiviMember' is missing)",
+		"may write contacts (most likely the permission 'edit all contacts' is missing)",
 		"may change group members"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("limited key: error does not say %q: %v", want, err)

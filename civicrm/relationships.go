@@ -34,7 +34,8 @@ type SavedRelationship struct {
 // match on contact_id_a, contact_id_b and relationship_type_id: saving
 // again updates the dates and description in place). Dates are checked
 // before sending, because CiviCRM stores an impossible date as 1970-01-01
-// with a 200, and compared with what CiviCRM echoes.
+// with a 200, and compared with what CiviCRM echoes. To end a tenure,
+// save it again with its end date and Active false (transcript 32).
 func (c *Client) SaveRelationships(ctx context.Context, rels []Relationship) ([]SavedRelationship, error) {
 	if err := checkBatch(len(rels)); err != nil {
 		return nil, fmt.Errorf("civicrm: save relationships: %w", err)

@@ -62,7 +62,7 @@ func (c *Client) SelfCheck(ctx context.Context, o SelfCheckOptions) (SelfCheckRe
 	}
 	n, err := c.CountCurrentMembers(ctx, MemberQuery{})
 	if err != nil {
-		problem("reading memberships: %v", err)
+		problem("reading memberships%s: %v", likely(err, "access CiviMember"), err)
 	}
 	rep.CurrentMembers = n
 
@@ -144,14 +144,24 @@ func (c *Client) checkWrites(ctx context.Context, field string, problem func(str
 		Where: []any{cond("id", "=", 0)}, Values: values,
 	})
 	if err != nil && !errors.Is(err, KindNotFound) {
-		problem("checking that civivote may write contacts: %v", err)
+		problem("checking that civivote may write contacts%s: %v", likely(err, "edit all contacts"), err)
 	}
 	_, err = apiCall[struct{}](ctx, c, "GroupContact", "update", updateParams{
 		Where: []any{cond("group_id", "=", 0), cond("contact_id", "=", 0)}, Values: map[string]string{"status": "Removed"},
 	})
 	if err != nil {
-		problem("checking that civivote may change group members: %v", err)
+		problem("checking that civivote may change group members%s: %v",
+			likely(err, "edit all contacts' or 'edit groups"), err)
 	}
+}
+
+// likely names the permission a 403 most probably means; CiviCRM's 403
+// never says which one is missing.
+func likely(err error, perm string) string {
+	if errors.Is(err, KindPermission) {
+		return fmt.Sprintf(" (most likely the permission '%s' is missing)", perm)
+	}
+	return ""
 }
 
 func (c *Client) checkOrg(ctx context.Context, id int64, rep *SelfCheckReport, problem func(string, ...any)) {
