@@ -41,6 +41,9 @@ const (
 	KindRequest Kind = "request"
 	// KindDecode: a 200 answer whose JSON does not have the expected shape.
 	KindDecode Kind = "decode"
+	// KindInconsistent: answers that contradict each other, such as a short
+	// member page followed by more members; the pass is not trusted.
+	KindInconsistent Kind = "inconsistent"
 )
 
 // Error makes Kind usable as an errors.Is target.
@@ -124,6 +127,8 @@ func (e *APIError) advice() string {
 			"X-Requested-With header or rewrites POST to GET causes this", e.Status, e.Message)
 	case KindDecode:
 		return fmt.Sprintf("CiviCRM's answer could not be read: %v", e.Err)
+	case KindInconsistent:
+		return e.Message
 	default: // KindTransport
 		return fmt.Sprintf("no answer from CiviCRM: %v; check that the site is up and "+
 			"CIVIVOTE_CIVICRM_URL is right", e.Err)

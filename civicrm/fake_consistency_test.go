@@ -2,6 +2,7 @@ package civicrm_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestFakeDroppedRows(t *testing.T) {
 		s.Inject(civicrmtest.DropRows(3).On("Membership", "get"))
 	})
 	_, rows, err := pass(t, c, civicrm.MemberQuery{PageSize: 500})
-	if err == nil || !strings.Contains(err.Error(), "page was incomplete") {
+	if !errors.Is(err, civicrm.KindInconsistent) || !strings.Contains(err.Error(), "page was incomplete") {
 		t.Fatalf("err = %v, want the incomplete page reported", err)
 	}
 	if rows != 997 {

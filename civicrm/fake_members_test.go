@@ -3,6 +3,7 @@ package civicrm_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -148,5 +149,39 @@ func TestFakeWordPressPathStyle(t *testing.T) {
 	}}, civicrmtest.WithTranscriptSite())
 	if n, err := c.CountCurrentMembers(context.Background(), civicrm.MemberQuery{}); err != nil || n != 30 {
 		t.Errorf("wordpress style: %d, %v", n, err)
+	}
+}
+
+// TestFakeMemoryBoundedByPage checks that a pass's live heap does not grow
+// with the roster: rows are yielded and dropped page by page.
+func TestFakeMemoryBoundedByPage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 200k members")
+	}
+	c, _, _ := newFake(t, civicrmtest.AdminKey, nil, civicrmtest.WithRoster(200_000, 3))
+	var ms runtime.MemStats
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var lo, hi uint64
+	rows := 0
+	for _, err := range c.Memberships(context.Background(), civicrm.MemberQuery{PageSize: 2000}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+		if rows%20_000 == 0 {
+			h := heap()
+			if lo == 0 || h < lo {
+				lo = h
+			}
+			hi = max(hi, h)
+		}
+	}
+	// 170k rows kept would take well over 30 MB; a page is about 1 MB.
+	if hi-lo > 8<<20 {
+		t.Errorf("live heap grew from %d to %d bytes over %d rows", lo, hi, rows)
 	}
 }

@@ -76,7 +76,8 @@ func (q MemberQuery) where(afterID int64) []any {
 // and arrive on different pages. Fold them with FoldMembership.
 //
 // On failure the iterator yields one error (an *APIError inside, for
-// errors.As) and stops; a partial pass must not be taken for the roster.
+// errors.As; KindInconsistent when the answers contradict each other) and
+// stops; a partial pass must not be taken for the roster.
 func (c *Client) Memberships(ctx context.Context, q MemberQuery) iter.Seq2[Membership, error] {
 	return func(yield func(Membership, error) bool) {
 		limit := c.cfg.PageSize
@@ -97,8 +98,9 @@ func (c *Client) Memberships(ctx context.Context, q MemberQuery) iter.Seq2[Membe
 			for i := range page.rows {
 				m := page.rows[i]
 				if m.ID <= last {
-					yield(Membership{}, fmt.Errorf("civicrm: read current members: membership %d came after %d: "+
-						"CiviCRM ignored the id order, the pass is unreliable", m.ID, last))
+					yield(Membership{}, &APIError{Kind: KindInconsistent, Entity: "Membership", Action: "get",
+						Message: fmt.Sprintf("membership %d came after %d: CiviCRM ignored the id order, so "+
+							"this pass of current members is not trusted", m.ID, last)})
 					return
 				}
 				last = m.ID
@@ -129,9 +131,10 @@ func (c *Client) probeEnd(ctx context.Context, q MemberQuery, last int64, got, l
 		return fmt.Errorf("civicrm: read current members: confirm the end after membership %d: %w", last, err)
 	}
 	if len(res.Values) > 0 {
-		return fmt.Errorf("civicrm: read current members: a page held %d rows of %d, which should be the last, "+
-			"but membership %d follows: the page was incomplete, so this pass is not trusted; it will be "+
-			"retried (if it persists, check proxies and CiviCRM's log)", got, limit, res.Values[0].ID)
+		return &APIError{Kind: KindInconsistent, Entity: "Membership", Action: "get",
+			Message: fmt.Sprintf("a page of current members held %d rows of %d, which should be the last, "+
+				"but membership %d follows: the page was incomplete, so this pass is not trusted; run it "+
+				"again (if it persists, check proxies and CiviCRM's log)", got, limit, res.Values[0].ID)}
 	}
 	return nil
 }
