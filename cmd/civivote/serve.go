@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/civivote/civivote/civicrm"
 	"github.com/civivote/civivote/config"
 	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/web"
@@ -41,6 +42,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	crm, err := newCiviCRM(cfg, log, reg)
+	if err != nil {
+		return err
+	}
+	// CiviCRM being down must not stop voting: check it in the background and report.
+	go startupSelfCheck(ctx, cfg, crm, log)
+
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
@@ -68,6 +76,24 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startupSelfCheck checks the CiviCRM site once at start-up and logs what is missing, so
+// the membership admin learns of a wrong key or field before the first sync or mailing.
+func startupSelfCheck(ctx context.Context, cfg *config.Config, crm *civicrm.Client, log *zap.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	rep, err := crm.SelfCheck(ctx, selfCheckOptions(cfg, true))
+	if err != nil && len(rep.Problems) == 0 {
+		rep.Problems = []string{err.Error()}
+	}
+	if len(rep.Problems) == 0 {
+		log.Info("CiviCRM self-check passed", zap.Int("current_memberships", rep.CurrentMembers), zap.String("link_mail_token", rep.LinkToken))
+		return
+	}
+	for _, p := range rep.Problems {
+		log.Warn("CiviCRM self-check problem (run `civivote check` for the full report)", zap.String("problem", p))
+	}
 }
 
 // openMigrated opens the database, applies pending migrations and refuses a schema that is
