@@ -33,7 +33,7 @@ type Server struct {
 	faults    faultSet
 	rec       recorder
 	seeds     []func(*Server)
-	created   string // created_date of seeded contacts
+	created   string    // created_date of seeded contacts
 	bufs      sync.Pool // answer buffers, reused across requests
 	ts        *httptest.Server
 }
