@@ -7,8 +7,6 @@
 package roster
 
 import (
-	"encoding/binary"
-	"hash/fnv"
 	"strconv"
 	"time"
 )
@@ -113,18 +111,25 @@ func Fold(a, b Member) Member {
 	return w
 }
 
-// hashMembership is FNV-1a over every field a member keeps, separated so that moving a
-// character between fields changes the hash.
+// hashMembership is FNV-1a over every field a member keeps, each string preceded by its
+// length so that moving a character between fields changes the hash. Written out rather
+// than through hash/fnv: the interface would allocate for every string of every row.
 func hashMembership(m Membership) uint64 {
-	h := fnv.New64a()
-	var b [8]byte
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
 	num := func(v int64) {
-		binary.LittleEndian.PutUint64(b[:], uint64(v))
-		h.Write(b[:])
+		for range 8 {
+			h ^= uint64(v) & 0xff
+			h *= prime
+			v >>= 8
+		}
 	}
 	str := func(s string) {
 		num(int64(len(s)))
-		h.Write([]byte(s))
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= prime
+		}
 	}
 	day := func(t time.Time) {
 		if t.IsZero() {
@@ -143,8 +148,8 @@ func hashMembership(m Membership) uint64 {
 	day(m.JoinDate)
 	day(m.StartDate)
 	day(m.EndDate)
-	if s := h.Sum64(); s != 0 {
-		return s
+	if h == 0 {
+		return 1
 	}
-	return 1
+	return h
 }

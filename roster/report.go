@@ -5,6 +5,8 @@ import (
 	"io"
 	"text/tabwriter"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // ChangeKind is a kind of change a run makes to a member.
@@ -38,6 +40,7 @@ type Report struct {
 
 	examples  int
 	goodAfter int
+	phases    []zap.Field // how long each step took, for the log
 }
 
 func (r *Report) addLapses(ls []Lapse) {

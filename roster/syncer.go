@@ -110,6 +110,11 @@ func (s *Syncer) Sync(ctx context.Context, req Request) (*Report, error) {
 	}
 	rep.Run.ID = id
 	err = s.run(ctx, req, rep)
+	// Informational, and true of the mirror whatever the outcome; a failure to count
+	// must not hide the run's own error.
+	if n, cerr := s.store.CountWithoutEmail(context.WithoutCancel(ctx)); cerr == nil {
+		rep.Run.WithoutEmail = n
+	}
 	rep.Run.FinishedAt = s.now()
 	var guard *GuardError
 	switch {
@@ -145,7 +150,7 @@ func (s *Syncer) observe(rep *Report) {
 	fields := []zap.Field{zap.Int64("run", r.ID), zap.String("outcome", string(r.Outcome)),
 		zap.Int("fetched", r.Fetched), zap.Int("added", r.Added), zap.Int("updated", r.Updated),
 		zap.Int("lapsed", r.Lapsed), zap.Int("reactivated", r.Reactivated), zap.Int("stale", r.Stale),
-		zap.Duration("took", r.FinishedAt.Sub(r.StartedAt))}
+		zap.Duration("took", r.FinishedAt.Sub(r.StartedAt)), zap.Dict("steps", rep.phases...)}
 	switch r.Outcome {
 	case OutcomeSucceeded:
 		m.lastSuccess.Set(float64(r.FinishedAt.Unix()))
