@@ -1,0 +1,284 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/civivote/civivote/outbox"
+	"github.com/go-sql-driver/mysql"
+)
+
+// Outbox is the outbox table, implementing outbox.Store. It is a type of its own so that
+// its method names (Claim, Stats, Retry…) do not crowd DB's.
+type Outbox struct{ db *DB }
+
+// Outbox returns the outbox table of s.
+func (s *DB) Outbox() *Outbox { return &Outbox{db: s} }
+
+// enqueueChunk bounds the rows of one multi-row INSERT, keeping statements well under
+// max_allowed_packet (a link payload is about 150 bytes).
+const enqueueChunk = 500
+
+// Enqueue queues items in a transaction of its own; see EnqueueTx.
+func (s *Outbox) Enqueue(ctx context.Context, items []outbox.Item) (int, error) {
+	var n int
+	err := s.db.Transact(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = s.EnqueueTx(ctx, tx, items)
+		return err
+	})
+	return n, err
+}
+
+// EnqueueTx queues items inside the caller's transaction, so they commit or roll back with
+// the caller's other writes (a token and its link). It returns how many items were new: an
+// item whose dedupe key is already in the table, in any state, is skipped. A new item with
+// a scope supersedes the older pending items of that scope.
+func (s *Outbox) EnqueueTx(ctx context.Context, tx *sql.Tx, items []outbox.Item) (int, error) {
+	now := s.db.now().UTC()
+	added := 0
+	for start := 0; start < len(items); start += enqueueChunk {
+		chunk := items[start:min(start+enqueueChunk, len(items))]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO outbox (kind, dedupe_key, scope, payload, state, next_attempt_at, created_at) VALUES `)
+		args := make([]any, 0, len(chunk)*7)
+		var scoped []any
+		for i, it := range chunk {
+			if err := it.Validate(); err != nil {
+				return added, fmt.Errorf("store: enqueue: %w", err)
+			}
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?,?,?,?,?)")
+			var scope any
+			if it.Scope != "" {
+				scope = it.Scope
+				scoped = append(scoped, it.Key)
+			}
+			args = append(args, string(it.Kind), it.Key, scope, string(it.Payload), string(outbox.StatePending), now, now)
+		}
+		// A duplicate key leaves the row as it is (0 rows affected); unlike INSERT IGNORE
+		// this still fails on any other problem.
+		q.WriteString(" ON DUPLICATE KEY UPDATE id = id")
+		res, err := tx.ExecContext(ctx, q.String(), args...)
+		if err != nil {
+			return added, fmt.Errorf("store: enqueue %d outbox items: %w", len(chunk), err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return added, fmt.Errorf("store: enqueue: %w", err)
+		}
+		added += int(n)
+		if len(scoped) == 0 {
+			continue
+		}
+		// Older than the queued item of the key, not than the statement: re-enqueueing an
+		// old key must not supersede newer items.
+		_, err = tx.ExecContext(ctx, `
+			UPDATE outbox o JOIN outbox n ON n.scope = o.scope AND o.id < n.id
+			SET o.state = ?, o.done_at = ?
+			WHERE n.dedupe_key IN (?`+strings.Repeat(",?", len(scoped)-1)+`) AND o.state = ?`,
+			append([]any{string(outbox.StateSuperseded), now}, append(scoped, string(outbox.StatePending))...)...)
+		if err != nil {
+			return added, fmt.Errorf("store: enqueue: supersede older outbox items: %w", err)
+		}
+	}
+	return added, nil
+}
+
+// Claim is part of outbox.Store with a conditional UPDATE of the oldest due rows, then a
+// SELECT of the rows that carry this claim's token: no SKIP LOCKED or GET_LOCK, which
+// MySQL-compatible distributed engines lack. Concurrent claimers wait on each other's row
+// locks and then skip the rows already taken.
+func (s *Outbox) Claim(ctx context.Context, c outbox.ClaimRequest) ([]outbox.Claimed, error) {
+	now, until := c.Now.UTC(), c.Until.UTC()
+	var err error
+	for try := 0; try < 5; try++ {
+		_, err = s.db.sql.ExecContext(ctx, `
+			UPDATE outbox SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1
+			WHERE kind = ? AND state = ? AND next_attempt_at <= ?
+			  AND (claimed_until IS NULL OR claimed_until <= ?)
+			ORDER BY id LIMIT ?`,
+			c.Token, until, string(c.Kind), string(outbox.StatePending), now, now, c.Limit)
+		if !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outbox items: %w", err)
+	}
+	rows, err := s.db.sql.QueryContext(ctx, `
+		SELECT id, dedupe_key, payload, attempts FROM outbox
+		WHERE claimed_by = ? AND state = ? ORDER BY id`, c.Token, string(outbox.StatePending))
+	if err != nil {
+		return nil, fmt.Errorf("store: read claimed outbox items: %w", err)
+	}
+	defer rows.Close()
+	var out []outbox.Claimed
+	for rows.Next() {
+		var it outbox.Claimed
+		if err := rows.Scan(&it.ID, &it.Key, &it.Payload, &it.Attempts); err != nil {
+			return nil, fmt.Errorf("store: read claimed outbox items: %w", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read claimed outbox items: %w", err)
+	}
+	return out, nil
+}
+
+// retryable reports a deadlock or lock wait timeout, which InnoDB resolves by rolling the
+// statement back; running it again is safe.
+func retryable(err error) bool {
+	var e *mysql.MySQLError
+	return errors.As(err, &e) && (e.Number == 1213 || e.Number == 1205)
+}
+
+// Settle is part of outbox.Store: one UPDATE per distinct outcome, in one transaction.
+// Only rows still claimed by token and still pending change, so a late worker whose claim
+// expired cannot undo another's delivery or revive a superseded item.
+func (s *Outbox) Settle(ctx context.Context, token string, now time.Time, outcomes []outbox.Outcome) error {
+	type group struct {
+		state outbox.State
+		next  time.Time
+		err   string
+	}
+	ids := map[group][]any{}
+	var order []group
+	for _, o := range outcomes {
+		g := group{o.State, o.Next.UTC(), o.Err}
+		if o.State != outbox.StatePending {
+			g.next = time.Time{}
+		}
+		if _, ok := ids[g]; !ok {
+			order = append(order, g)
+		}
+		ids[g] = append(ids[g], o.ID)
+	}
+	return s.db.Transact(ctx, func(tx *sql.Tx) error {
+		for _, g := range order {
+			in := "?" + strings.Repeat(",?", len(ids[g])-1)
+			var lastErr any
+			if g.err != "" {
+				lastErr = g.err
+			}
+			var (
+				set  string
+				args []any
+			)
+			switch g.state {
+			case outbox.StatePending:
+				set, args = "next_attempt_at = ?, last_error = ?", []any{g.next, lastErr}
+			case outbox.StateDone, outbox.StateFailed:
+				set, args = "state = ?, done_at = ?, last_error = ?", []any{string(g.state), now.UTC(), lastErr}
+			default:
+				return fmt.Errorf("store: settle outbox items: unexpected state %q", g.state)
+			}
+			args = append(append(args, token, string(outbox.StatePending)), ids[g]...)
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET `+set+`, claimed_until = NULL
+				WHERE claimed_by = ? AND state = ? AND id IN (`+in+`)`, args...); err != nil {
+				return fmt.Errorf("store: settle %d outbox items as %s: %w", len(ids[g]), g.state, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Retry is part of outbox.Store: failed items (those in ids, or all when ids is nil) become
+// pending and due at now with a fresh attempt count; their last error stays until the
+// next attempt.
+func (s *Outbox) Retry(ctx context.Context, ids []int64, now time.Time) (int, error) {
+	q := `UPDATE outbox SET state = ?, next_attempt_at = ?, attempts = 0, claimed_until = NULL, done_at = NULL
+		WHERE state = ?`
+	args := []any{string(outbox.StatePending), now.UTC(), string(outbox.StateFailed)}
+	if ids != nil {
+		if len(ids) == 0 {
+			return 0, nil
+		}
+		q += ` AND id IN (?` + strings.Repeat(",?", len(ids)-1) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	res, err := s.db.sql.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: retry outbox items: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: retry outbox items: %w", err)
+	}
+	return int(n), nil
+}
+
+// Stats is part of outbox.Store.
+func (s *Outbox) Stats(ctx context.Context, now time.Time) (outbox.Stats, error) {
+	st := outbox.Stats{ByKind: map[outbox.Kind]outbox.KindStats{}}
+	rows, err := s.db.sql.QueryContext(ctx, `
+		SELECT kind, state, COUNT(*), COALESCE(SUM(next_attempt_at <= ?), 0), MIN(created_at)
+		FROM outbox WHERE state IN (?, ?) GROUP BY kind, state`,
+		now.UTC(), string(outbox.StatePending), string(outbox.StateFailed))
+	if err != nil {
+		return st, fmt.Errorf("store: outbox stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			kind, state string
+			n, due      int
+			oldest      time.Time
+		)
+		if err := rows.Scan(&kind, &state, &n, &due, &oldest); err != nil {
+			return st, fmt.Errorf("store: outbox stats: %w", err)
+		}
+		ks := st.ByKind[outbox.Kind(kind)]
+		if outbox.State(state) == outbox.StateFailed {
+			ks.Failed += n
+			st.Failed += n
+		} else {
+			ks.Pending, ks.Due = ks.Pending+n, ks.Due+due
+			st.Pending, st.Due = st.Pending+n, st.Due+due
+			if st.OldestPending.IsZero() || oldest.Before(st.OldestPending) {
+				st.OldestPending = oldest
+			}
+		}
+		st.ByKind[outbox.Kind(kind)] = ks
+	}
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("store: outbox stats: %w", err)
+	}
+	return st, nil
+}
+
+// Failed is part of outbox.Store.
+func (s *Outbox) Failed(ctx context.Context, limit int) ([]outbox.Entry, error) {
+	rows, err := s.db.sql.QueryContext(ctx, `
+		SELECT id, kind, dedupe_key, state, attempts, COALESCE(last_error, ''), created_at
+		FROM outbox WHERE state = ? ORDER BY id LIMIT ?`, string(outbox.StateFailed), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list failed outbox items: %w", err)
+	}
+	defer rows.Close()
+	var out []outbox.Entry
+	for rows.Next() {
+		var (
+			e           outbox.Entry
+			kind, state string
+		)
+		if err := rows.Scan(&e.ID, &kind, &e.Key, &state, &e.Attempts, &e.LastError, &e.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: list failed outbox items: %w", err)
+		}
+		e.Kind, e.State = outbox.Kind(kind), outbox.State(state)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list failed outbox items: %w", err)
+	}
+	return out, nil
+}
