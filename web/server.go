@@ -24,6 +24,8 @@ type Options struct {
 	Logger   *zap.Logger
 	Ready    ReadinessChecker
 	Registry *prometheus.Registry // where HTTP metrics go and what /metrics serves
+	Tokens   APITokens            // the admin API's bearer tokens
+	Roster   Roster               // nil: no roster endpoints
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -32,6 +34,8 @@ type Options struct {
 type Server struct {
 	log     *zap.Logger
 	ready   ReadinessChecker
+	tokens  APITokens
+	roster  Roster
 	reg     *prometheus.Registry
 	now     func() time.Time
 	metrics *httpMetrics
@@ -41,11 +45,13 @@ type Server struct {
 // New builds the server and registers its HTTP metrics on opts.Registry.
 func New(opts Options) *Server {
 	s := &Server{
-		log:   opts.Logger,
-		ready: opts.Ready,
-		reg:   opts.Registry,
-		now:   opts.Now,
-		mux:   http.NewServeMux(),
+		log:    opts.Logger,
+		ready:  opts.Ready,
+		tokens: opts.Tokens,
+		roster: opts.Roster,
+		reg:    opts.Registry,
+		now:    opts.Now,
+		mux:    http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()
@@ -65,6 +71,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
+	if s.roster != nil {
+		s.mux.Handle("POST /api/admin/sync", s.api(RoleAdmin, s.handleSync))
+		s.mux.Handle("GET /api/admin/sync/runs", s.api(RoleObserver, s.handleSyncRuns))
+		s.mux.Handle("GET /api/admin/members/{contact}", s.api(RoleObserver, s.handleMember))
+		s.mux.Handle("POST /api/admin/members/{contact}/override", s.api(RoleAdmin, s.handleOverride))
+	}
 }
 
 // Handler returns the whole HTTP handler with its middleware: request logging and metrics

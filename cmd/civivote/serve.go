@@ -11,6 +11,8 @@ import (
 
 	"github.com/civivote/civivote/civicrm"
 	"github.com/civivote/civivote/config"
+	"github.com/civivote/civivote/roster"
+	"github.com/civivote/civivote/scheduler"
 	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,7 +51,27 @@ func runServe(ctx context.Context, e env, args []string) error {
 	// CiviCRM being down must not stop voting: check it in the background and report.
 	go startupSelfCheck(ctx, cfg, crm, log)
 
-	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg})
+	tokens, err := apiTokens(cfg)
+	if err != nil {
+		return configErr(err)
+	}
+	holder := scheduler.NewHolderID()
+	rs := rosterService{Syncer: newSyncer(cfg, db, crm, log, reg), db: db, holder: holder}
+
+	sched := scheduler.New(scheduler.Options{Leaser: db, Holder: holder, Logger: log, Registry: reg})
+	if err := sched.Add(scheduler.Job{Name: syncLease, Spec: cfg.SyncSchedule, Run: func(ctx context.Context) error {
+		_, err := rs.Syncer.Sync(ctx, roster.Request{Trigger: "cron"})
+		return err
+	}}); err != nil {
+		return configErr(fmt.Errorf("CIVIVOTE_SYNC_SCHEDULE: %w", err))
+	}
+	sched.Start()
+	defer sched.Stop()
+	if next, ok := sched.Next(syncLease); ok {
+		log.Info("roster sync scheduled", zap.String("schedule", cfg.SyncSchedule), zap.Time("next", next))
+	}
+
+	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -76,6 +98,25 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// apiTokens turns the configured admin and observer tokens into the digests web compares.
+func apiTokens(cfg *config.Config) (web.APITokens, error) {
+	var t web.APITokens
+	for _, tok := range []struct {
+		value string
+		dst   **[32]byte
+	}{{cfg.AdminToken, &t.Admin}, {cfg.ObserverToken, &t.Observer}} {
+		if tok.value == "" {
+			continue
+		}
+		d, err := config.ParseBearerToken(tok.value)
+		if err != nil {
+			return t, err
+		}
+		*tok.dst = &d
+	}
+	return t, nil
 }
 
 // startupSelfCheck checks the CiviCRM site once at start-up and logs what is missing, so
