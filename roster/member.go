@@ -66,8 +66,9 @@ type Member struct {
 	EndDate      time.Time
 	// Memberships counts the memberships folded in.
 	Memberships int
-	// Hash identifies the winning membership's content; with Memberships it tells an
-	// unchanged member from a changed one without reading it back. Never 0.
+	// Hash is the XOR of the folded memberships' content hashes (each includes the
+	// membership id, so none cancels another); with Memberships it tells an unchanged
+	// member from a changed one without reading it back, whatever order pages came in.
 	Hash uint64
 }
 
@@ -108,6 +109,7 @@ func Fold(a, b Member) Member {
 		w = b
 	}
 	w.Memberships = a.Memberships + b.Memberships
+	w.Hash = a.Hash ^ b.Hash
 	return w
 }
 

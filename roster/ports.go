@@ -53,6 +53,9 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]Run, error)
 	// LastSuccess returns the finish time of the latest run that applied, zero if none.
 	LastSuccess(ctx context.Context) (time.Time, error)
+	// MirrorVersion identifies the state of the mirror cheaply, to tell whether a roll kept
+	// in memory from the last run is still the mirror.
+	MirrorVersion(ctx context.Context) (MirrorVersion, error)
 	// CountWithoutEmail counts members in good standing that have no email.
 	CountWithoutEmail(ctx context.Context) (int, error)
 }
@@ -96,4 +99,11 @@ type Lapse struct {
 	ContactID  int64
 	Reason     string
 	MergedInto int64
+}
+
+// MirrorVersion changes whenever the mirror may have: every eligibility change is audited
+// and every content change comes from an applied run.
+type MirrorVersion struct {
+	LastAuditID    int64
+	LastAppliedRun int64
 }

@@ -40,6 +40,11 @@ type Report struct {
 
 	examples  int
 	goodAfter int
+	staged    int        // memberships written to the staging area
+	counted   chan count // CiviCRM's count, once the pass is complete
+	roll      *roll      // kept for the next run when this one changed nothing
+	version   MirrorVersion
+	release   int
 	phases    []zap.Field // how long each step took, for the log
 }
 

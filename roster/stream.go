@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // fetchAhead is how many pages the reader may get ahead of the sorter: it lets the first
@@ -15,8 +16,16 @@ type fetched struct {
 	err  error
 }
 
-// readAhead streams the source's memberships into page-sized slices on its own goroutine.
-func (s *Syncer) readAhead(ctx context.Context) <-chan fetched {
+// count is CiviCRM's count of current memberships, for the cross-check.
+type count struct {
+	n    int
+	err  error
+	took time.Duration
+}
+
+// readAhead streams the source's memberships into page-sized slices on its own goroutine,
+// then, when the pass is complete, asks for CiviCRM's count on counted.
+func (s *Syncer) readAhead(ctx, countCtx context.Context, counted chan<- count) <-chan fetched {
 	out := make(chan fetched, fetchAhead)
 	size := max(s.src.PageSize(), 100)
 	go func() {
@@ -45,9 +54,12 @@ func (s *Syncer) readAhead(ctx context.Context) <-chan fetched {
 				page = make([]Membership, 0, size)
 			}
 		}
-		if len(page) > 0 {
-			send(fetched{rows: page})
+		if len(page) > 0 && !send(fetched{rows: page}) {
+			return
 		}
+		t0 := time.Now()
+		n, err := s.src.CountCurrent(countCtx)
+		counted <- count{n, err, time.Since(t0)}
 	}()
 	return out
 }
@@ -58,7 +70,9 @@ func (s *Syncer) readAhead(ctx context.Context) <-chan fetched {
 func (s *Syncer) pass(ctx context.Context, ready <-chan *roll, stg Stage, rep *Report) (*roll, error) {
 	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := s.readAhead(readCtx)
+	rep.counted = make(chan count, 1)
+	// The count outlives the pass: it is read while the stage is compared.
+	pages := s.readAhead(readCtx, ctx, rep.counted)
 	batches := make(chan []Member, 1)
 	done := make(chan error, 1)
 	go func() {
@@ -91,20 +105,25 @@ func (s *Syncer) pass(ctx context.Context, ready <-chan *roll, stg Stage, rep *R
 				}
 			}
 			mem := MemberOf(m)
+			toStage := []Member{mem}
 			if i := r.find(m.ContactID); i >= 0 {
-				switch r.meet(i, mem.Hash) {
-				case skip:
-					continue
-				case stageAndFold:
+				var foldMirror bool
+				if toStage, foldMirror = r.meet(i, mem); foldMirror {
 					fold = append(fold, m.ContactID)
 				}
 			}
-			batch = append(batch, mem)
-			if len(batch) == cap(batch) {
-				batches <- batch
-				batch = make([]Member, 0, s.opts.StageBatch)
+			for _, sm := range toStage {
+				batch = append(batch, sm)
+				rep.staged++
+				if len(batch) == cap(batch) {
+					batches <- batch
+					batch = make([]Member, 0, s.opts.StageBatch)
+				}
 			}
 		}
+	}
+	if passErr == nil {
+		batch = append(batch, r.leftovers()...)
 	}
 	if passErr == nil && len(batch) > 0 {
 		batches <- batch

@@ -42,17 +42,30 @@ func (s *Syncer) run(ctx context.Context, req Request, rep *Report) error {
 	}
 	defer stg.Close()
 
-	// The roll loads while the first pages arrive.
+	// The roll loads while the first pages arrive, unless this process still holds the
+	// roll of its last run and nothing has changed the mirror since.
+	ver, err := s.store.MirrorVersion(ctx)
+	if err != nil {
+		rep.Run.Reason = ReasonStore
+		return fmt.Errorf("roster: read the mirror's version: %w", err)
+	}
+	rep.version = ver
+	cached := s.takeCache(ver)
 	ready := make(chan *roll, 1)
 	var rollErr error
+	var rollTook time.Duration
 	go func() {
-		r, err := loadRoll(ctx, s.store)
-		rollErr = err
+		t0 := time.Now()
+		r := cached
+		if r == nil {
+			r, rollErr = loadRoll(ctx, s.store)
+		}
 		if r != nil {
 			for id := range expired {
 				r.forceStage(id) // its standing must be re-derived
 			}
 		}
+		rollTook = time.Since(t0)
 		ready <- r
 	}()
 	r, err := s.pass(ctx, ready, stg, rep)
@@ -63,22 +76,16 @@ func (s *Syncer) run(ctx context.Context, req Request, rep *Report) error {
 	if err != nil {
 		return err
 	}
+	rep.roll = r
+	rep.phases = append(rep.phases, zap.Duration("roll", rollTook), zap.Bool("roll_cached", cached != nil))
 	step("read")
 
-	// Cross-check with CiviCRM's own count, asked after the last page, while the staged
-	// roster is compared with the mirror.
-	type count struct {
-		n   int
-		err error
-	}
-	counted := make(chan count, 1)
-	go func() {
-		n, err := s.src.CountCurrent(ctx)
-		counted <- count{n, err}
-	}()
+	// Cross-check with CiviCRM's own count, asked by the reader right after the last page,
+	// while the staged roster is compared with the mirror.
 	diff, diffErr := stg.Diff(ctx, now, s.opts.Examples)
-	c := <-counted
-	step("compare")
+	step("diff")
+	c := <-rep.counted
+	rep.phases = append(rep.phases, zap.Duration("count", c.took))
 	if c.err != nil {
 		return fmt.Errorf("roster: cross-check the count of current members: %w", c.err)
 	}
@@ -87,6 +94,7 @@ func (s *Syncer) run(ctx context.Context, req Request, rep *Report) error {
 		return fmt.Errorf("roster: compare the staged roster with the mirror: %w", diffErr)
 	}
 	rep.Run.Expected = c.n
+	rep.release = len(expired)
 
 	var vanished []int64
 	seen := 0

@@ -54,7 +54,40 @@ type Syncer struct {
 	log     *zap.Logger
 	now     func() time.Time
 	metrics *metrics
-	running sync.Mutex
+	running sync.Mutex // held by a running sync, and guards the cache
+	// cache is the roll of the last run when that run changed nothing, valid while the
+	// mirror's version is cacheVersion: a sync every few minutes then skips reading it.
+	cache        *roll
+	cacheVersion MirrorVersion
+}
+
+// takeCache returns the cached roll, ready for a new run, if the mirror is still at ver.
+func (s *Syncer) takeCache(ver MirrorVersion) *roll {
+	r := s.cache
+	s.cache = nil
+	if r == nil || ver != s.cacheVersion {
+		return nil
+	}
+	r.reset()
+	return r
+}
+
+// keepCache keeps the run's roll when the run left the mirror as it found it and nobody
+// else changed it meanwhile.
+func (s *Syncer) keepCache(ctx context.Context, rep *Report) {
+	r := rep.Run
+	unchanged := r.Added+r.Updated+r.Reactivated+r.Lapsed == 0 && rep.release == 0
+	if rep.roll == nil || !(r.Outcome == OutcomeSucceeded && unchanged || r.Outcome == OutcomeDryRun || r.Outcome == OutcomeGuardTripped) {
+		return
+	}
+	ver, err := s.store.MirrorVersion(ctx)
+	want := rep.version
+	if r.Outcome == OutcomeSucceeded {
+		want.LastAppliedRun = r.ID
+	}
+	if err == nil && ver == want {
+		s.cache, s.cacheVersion = rep.roll, ver
+	}
 }
 
 // New returns a Syncer; it panics without a Source or a Store, a wiring mistake.
@@ -112,9 +145,11 @@ func (s *Syncer) Sync(ctx context.Context, req Request) (*Report, error) {
 	err = s.run(ctx, req, rep)
 	// Informational, and true of the mirror whatever the outcome; a failure to count
 	// must not hide the run's own error.
+	t0 := time.Now()
 	if n, cerr := s.store.CountWithoutEmail(context.WithoutCancel(ctx)); cerr == nil {
 		rep.Run.WithoutEmail = n
 	}
+	rep.phases = append(rep.phases, zap.Duration("without_email", time.Since(t0)))
 	rep.Run.FinishedAt = s.now()
 	var guard *GuardError
 	switch {
@@ -138,6 +173,7 @@ func (s *Syncer) Sync(ctx context.Context, req Request) (*Report, error) {
 	if ferr := s.store.FinishRun(context.WithoutCancel(ctx), rep.Run); ferr != nil {
 		err = errors.Join(err, fmt.Errorf("roster: record the end of sync run %d: %w", id, ferr))
 	}
+	s.keepCache(context.WithoutCancel(ctx), rep)
 	s.observe(rep)
 	return rep, err
 }
@@ -150,7 +186,7 @@ func (s *Syncer) observe(rep *Report) {
 	fields := []zap.Field{zap.Int64("run", r.ID), zap.String("outcome", string(r.Outcome)),
 		zap.Int("fetched", r.Fetched), zap.Int("added", r.Added), zap.Int("updated", r.Updated),
 		zap.Int("lapsed", r.Lapsed), zap.Int("reactivated", r.Reactivated), zap.Int("stale", r.Stale),
-		zap.Duration("took", r.FinishedAt.Sub(r.StartedAt)), zap.Dict("steps", rep.phases...)}
+		zap.Duration("took", r.FinishedAt.Sub(r.StartedAt)), zap.Dict("steps", rep.phases...), zap.Int("staged", rep.staged)}
 	switch r.Outcome {
 	case OutcomeSucceeded:
 		m.lastSuccess.Set(float64(r.FinishedAt.Unix()))

@@ -13,7 +13,7 @@ import (
 // memory to recognise unchanged members.
 func (s *DB) Roll(ctx context.Context, fn func(roster.RollEntry) error) error {
 	rows, err := s.sql.QueryContext(ctx,
-		`SELECT contact_id, row_hash, membership_count, in_good_standing FROM members ORDER BY contact_id`)
+		`SELECT contact_id, row_hash, membership_count, in_good_standing FROM members FORCE INDEX (members_roll) ORDER BY contact_id`)
 	if err != nil {
 		return fmt.Errorf("store: read the roll: %w", err)
 	}

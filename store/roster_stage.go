@@ -48,7 +48,7 @@ const stageUpsert = ` ON DUPLICATE KEY UPDATE
   join_date         = IF(VALUES(fold_key) > fold_key, VALUES(join_date), join_date),
   start_date        = IF(VALUES(fold_key) > fold_key, VALUES(start_date), start_date),
   end_date          = IF(VALUES(fold_key) > fold_key, VALUES(end_date), end_date),
-  row_hash          = IF(VALUES(fold_key) > fold_key, VALUES(row_hash), row_hash),
+  row_hash          = row_hash ^ VALUES(row_hash),
   membership_count  = membership_count + VALUES(membership_count),
   fold_key          = GREATEST(fold_key, VALUES(fold_key))`
 

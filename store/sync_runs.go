@@ -91,3 +91,16 @@ func (s *DB) LastSuccess(ctx context.Context) (time.Time, error) {
 	}
 	return t.Time, nil
 }
+
+// MirrorVersion returns the latest audit entry and the latest applied sync run: together
+// they change whenever the members table may have.
+func (s *DB) MirrorVersion(ctx context.Context) (roster.MirrorVersion, error) {
+	var v roster.MirrorVersion
+	if err := s.sql.QueryRowContext(ctx, `SELECT
+		  (SELECT COALESCE(MAX(id), 0) FROM audit_log),
+		  (SELECT COALESCE(MAX(id), 0) FROM sync_runs WHERE outcome = ?)`,
+		string(roster.OutcomeSucceeded)).Scan(&v.LastAuditID, &v.LastAppliedRun); err != nil {
+		return roster.MirrorVersion{}, fmt.Errorf("store: mirror version: %w", err)
+	}
+	return v, nil
+}
