@@ -128,4 +128,3 @@ func like(s, p string) bool {
 	}
 	return s == ""
 }
-

@@ -149,6 +149,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rec.count(entityName, actionName)
+	// Reading the body first lets net/http notice a client that hangs up,
+	// which ends r.Context() for Hang, Slow and queued requests.
+	_ = r.ParseForm()
 	select {
 	case s.workers <- struct{}{}:
 		defer func() { <-s.workers }()
