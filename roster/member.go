@@ -1,9 +1,3 @@
-// Package roster keeps civivote's mirror of the members in good standing: a sync run reads
-// every current membership from CiviCRM, folds them per contact and reconciles the members
-// table, behind guards that refuse to take the vote away because CiviCRM was slow, down or
-// answered half a list. It holds the rules and the orchestration only; CiviCRM and MySQL
-// reach it through the Source and Store interfaces, implemented by package civicrm
-// (civicrm.RosterSource) and package store.
 package roster
 
 import (

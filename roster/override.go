@@ -49,8 +49,9 @@ type Standing struct {
 	Why      string
 	Member   MemberRecord
 	Override *Override // in force, or expired and not yet taken back by a sync
-	// LastSeen is when CiviCRM last returned the contact: the last successful run for a
-	// member in good standing (unchanged rows are not rewritten each run).
+	// LastSeen is when CiviCRM last returned the contact: the last applied run for a member
+	// in good standing without an override (unchanged rows are not rewritten each run),
+	// else the last change of the row.
 	LastSeen time.Time
 	History  []Event
 }
@@ -108,7 +109,7 @@ func (s *Syncer) Lookup(ctx context.Context, contactID int64) (Standing, error) 
 		return Standing{}, fmt.Errorf("roster: look up contact %d: %w", contactID, err)
 	}
 	st.LastSeen = m.LastSeenAt
-	if m.InGoodStanding && last.After(st.LastSeen) {
+	if m.InGoodStanding && st.Override == nil && last.After(st.LastSeen) {
 		st.LastSeen = last
 	}
 	st.Why = explain(st, now)

@@ -133,9 +133,12 @@ func (s *Syncer) run(ctx context.Context, req Request, rep *Report) error {
 		release = append(release, id)
 	}
 	slices.Sort(release)
-	if err := stg.Apply(ctx, Plan{RunID: rep.Run.ID, At: now, Lapses: lapses, Release: release}); err != nil {
-		rep.Run.Reason = ReasonStore
-		return fmt.Errorf("roster: apply sync run %d: %w", rep.Run.ID, err)
+	// A run that changes nothing writes nothing but its sync_runs row.
+	if diff.Added+diff.Updated+diff.Reactivated+len(lapses)+len(release) > 0 {
+		if err := stg.Apply(ctx, Plan{RunID: rep.Run.ID, At: now, Lapses: lapses, Release: release}); err != nil {
+			rep.Run.Reason = ReasonStore
+			return fmt.Errorf("roster: apply sync run %d: %w", rep.Run.ID, err)
+		}
 	}
 	step("apply")
 	rep.goodAfter = r.nGood - len(lapses) + diff.Added + diff.Reactivated

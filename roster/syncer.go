@@ -125,7 +125,8 @@ func New(opts Options) *Syncer {
 // Sync runs one sync: it reads the whole roster, checks it, and only then applies it. On
 // any error the members are untouched (or, if the database fails while applying, partly
 // updated in whole batches that the next run completes) and the run is recorded. The
-// report is returned whatever the outcome; the error says why the run did not apply.
+// report is returned whatever the outcome (a *GuardError for a tripped guard), except with
+// ErrBusy when this process is already syncing; the error says why the run did not apply.
 func (s *Syncer) Sync(ctx context.Context, req Request) (*Report, error) {
 	if !s.running.TryLock() {
 		return nil, ErrBusy

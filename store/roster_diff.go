@@ -52,7 +52,11 @@ func (st *rosterStage) Diff(ctx context.Context, at time.Time, limit int) (roste
 	for _, k := range []struct {
 		kind roster.ChangeKind
 		cond string
-	}{{roster.ChangeAdd, condAdded}, {roster.ChangeUpdate, condUpdated}, {roster.ChangeReactivate, condReactivated}} {
+		n    int
+	}{{roster.ChangeAdd, condAdded, d.Added}, {roster.ChangeUpdate, condUpdated, d.Updated}, {roster.ChangeReactivate, condReactivated, d.Reactivated}} {
+		if k.n == 0 {
+			continue
+		}
 		rows, err := st.conn.QueryContext(ctx, `SELECT s.contact_id, s.display_name, `+reasonSQL[k.kind]+
 			stageJoin+` WHERE `+k.cond+` ORDER BY s.contact_id LIMIT ?`, at.UTC(), limit)
 		if err != nil {
