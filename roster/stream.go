@@ -122,7 +122,7 @@ func (s *Syncer) pass(ctx context.Context, ready <-chan *roll, stg Stage, rep *R
 			}
 		}
 	}
-	if passErr == nil {
+	if passErr == nil && r != nil {
 		batch = append(batch, r.leftovers()...)
 	}
 	if passErr == nil && len(batch) > 0 {
