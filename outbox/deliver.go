@@ -153,21 +153,19 @@ func (w *Worker) send(ctx context.Context, k Kind, p *part) ([]Rejection, error)
 	return w.sink.RemoveFromGroup(ctx, id, p.ids)
 }
 
-// groupID resolves a group once per Worker; groups are never deleted by civivote.
+// groupID resolves a group once per Worker; groups are never deleted by civivote. The lock
+// is held across the call so concurrent writers do not both create the group.
 func (w *Worker) groupID(ctx context.Context, g Group) (int64, error) {
 	w.mu.Lock()
-	id, ok := w.groups[g.Name]
-	w.mu.Unlock()
-	if ok {
+	defer w.mu.Unlock()
+	if id, ok := w.groups[g.Name]; ok {
 		return id, nil
 	}
 	id, err := w.sink.EnsureGroup(ctx, g)
 	if err != nil {
 		return 0, err
 	}
-	w.mu.Lock()
 	w.groups[g.Name] = id
-	w.mu.Unlock()
 	return id, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"strings"
 	"time"
 
@@ -97,18 +98,15 @@ func (s *Outbox) EnqueueTx(ctx context.Context, tx *sql.Tx, items []outbox.Item)
 // locks and then skip the rows already taken.
 func (s *Outbox) Claim(ctx context.Context, c outbox.ClaimRequest) ([]outbox.Claimed, error) {
 	now, until := c.Now.UTC(), c.Until.UTC()
-	var err error
-	for try := 0; try < 5; try++ {
-		_, err = s.db.sql.ExecContext(ctx, `
+	err := s.readCommitted(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
 			UPDATE outbox SET claimed_by = ?, claimed_until = ?, attempts = attempts + 1
 			WHERE kind = ? AND state = ? AND next_attempt_at <= ?
 			  AND (claimed_until IS NULL OR claimed_until <= ?)
 			ORDER BY id LIMIT ?`,
 			c.Token, until, string(c.Kind), string(outbox.StatePending), now, now, c.Limit)
-		if !retryable(err) {
-			break
-		}
-	}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox items: %w", err)
 	}
@@ -133,26 +131,64 @@ func (s *Outbox) Claim(ctx context.Context, c outbox.ClaimRequest) ([]outbox.Cla
 	return out, nil
 }
 
-// retryable reports a deadlock or lock wait timeout, which InnoDB resolves by rolling the
-// statement back; running it again is safe.
+// readCommitted runs fn in a READ COMMITTED transaction, again after a deadlock. Claims and
+// settles touch the same rows through different indexes; under REPEATABLE READ the gap
+// locks of a claim's index scan block a settle's index insert and InnoDB kills one side.
+// READ COMMITTED takes no gap locks for these statements, and the rare remaining deadlock is
+// rolled back whole, so running fn again is safe.
+func (s *Outbox) readCommitted(ctx context.Context, fn func(*sql.Tx) error) error {
+	var err error
+	for try := range 8 {
+		if try > 0 {
+			select {
+			case <-time.After(time.Duration(try) * time.Duration(1+mrand.IntN(5)) * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err = s.tx(ctx, fn); !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Outbox) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports a deadlock or lock wait timeout, after which InnoDB has rolled back.
 func retryable(err error) bool {
 	var e *mysql.MySQLError
 	return errors.As(err, &e) && (e.Number == 1213 || e.Number == 1205)
+}
+
+// settleGroup is outcomes that one UPDATE records.
+type settleGroup struct {
+	state outbox.State
+	next  time.Time
+	err   string
 }
 
 // Settle is part of outbox.Store: one UPDATE per distinct outcome, in one transaction.
 // Only rows still claimed by token and still pending change, so a late worker whose claim
 // expired cannot undo another's delivery or revive a superseded item.
 func (s *Outbox) Settle(ctx context.Context, token string, now time.Time, outcomes []outbox.Outcome) error {
-	type group struct {
-		state outbox.State
-		next  time.Time
-		err   string
-	}
-	ids := map[group][]any{}
-	var order []group
+	ids := map[settleGroup][]any{}
+	var order []settleGroup
 	for _, o := range outcomes {
-		g := group{o.State, o.Next.UTC(), o.Err}
+		g := settleGroup{o.State, o.Next.UTC(), o.Err}
 		if o.State != outbox.StatePending {
 			g.next = time.Time{}
 		}
@@ -161,7 +197,7 @@ func (s *Outbox) Settle(ctx context.Context, token string, now time.Time, outcom
 		}
 		ids[g] = append(ids[g], o.ID)
 	}
-	return s.db.Transact(ctx, func(tx *sql.Tx) error {
+	return s.readCommitted(ctx, func(tx *sql.Tx) error {
 		for _, g := range order {
 			in := "?" + strings.Repeat(",?", len(ids[g])-1)
 			var lastErr any
