@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +146,48 @@ func TestAfterCallChangesStatusBetweenPages(t *testing.T) {
 	p2 := doCall(t, s, "Membership", "get", strings.Replace(firstPage, `true]]`, `true],["id",">",5]]`, 1)).mustOK(t)
 	if first := num(p2.Values[0]["id"]); first != 7 {
 		t.Errorf("page 2 starts at membership %d, want 7 (6 expired after page 1)", first)
+	}
+}
+
+// TestHangLetsTheServerClose checks that a client giving up on a Hang
+// ends the handler, whatever the body: net/http only watches for the
+// client hanging up once the body has been read, and httptest's Close
+// waits for every handler.
+func TestHangLetsTheServerClose(t *testing.T) {
+	for _, tc := range []struct{ name, ctype, body string }{
+		{"form params", "application/x-www-form-urlencoded", url.Values{"params": {firstPage}}.Encode()},
+		{"JSON body (58)", "application/json", firstPage},
+		{"multipart form", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n" + firstPage + "\r\n--b--\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := civicrmtest.New(civicrmtest.WithTranscriptSite())
+			s.Inject(civicrmtest.Hang())
+			ts := httptest.NewServer(s)
+			req, err := http.NewRequest(http.MethodPost, ts.URL+"/civicrm/ajax/api4/Membership/get", strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", tc.ctype)
+			req.Header.Set("X-Civi-Auth", "Bearer "+civicrmtest.AdminKey)
+			c := ts.Client()
+			c.Timeout = 100 * time.Millisecond
+			resp, err := c.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("got %s, want the client's timeout", resp.Status)
+			}
+			closed := make(chan struct{})
+			go func() {
+				ts.Close()
+				close(closed)
+			}()
+			// A guard, not a measurement: without it a regression hangs the
+			// whole test binary until go test's -timeout.
+			select {
+			case <-closed:
+			case <-time.After(10 * time.Second):
+				t.Fatal("httptest.Server.Close still blocked 10s after the client gave up: the Hang handler never noticed")
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package civicrmtest
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -19,6 +20,10 @@ const (
 	AdminKey   = "civiadminkey_2f9c81d4e7a3b605"
 	LimitedKey = "civilimitedkey_8b1e4c7a90d2f3"
 )
+
+// maxFormMemory is how much of a multipart body is kept in memory, as
+// net/http's own default for FormValue.
+const maxFormMemory = 32 << 20
 
 // Server is a fake CiviCRM 6.18 APIv4 endpoint. It is an http.Handler;
 // NewTestServer runs it on a loopback httptest server.
@@ -149,9 +154,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rec.count(entityName, actionName)
-	// Reading the body first lets net/http notice a client that hangs up,
-	// which ends r.Context() for Hang, Slow and queued requests.
-	_ = r.ParseForm()
+	// net/http watches for a client hanging up only once the body has been
+	// read to the end; that is what ends r.Context() for Hang, Slow and
+	// queued requests. ParseForm alone leaves JSON (58) and multipart bodies
+	// unread, so parse what PHP would and drain the rest.
+	_ = r.ParseMultipartForm(maxFormMemory)
+	_, _ = io.Copy(io.Discard, r.Body)
 	select {
 	case s.workers <- struct{}{}:
 		defer func() { <-s.workers }()
