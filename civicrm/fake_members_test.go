@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,9 +71,7 @@ func TestFakeTransientFaults(t *testing.T) {
 		{"503 maintenance", civicrmtest.Status(503), 1, 0},
 		{"504 proxy", civicrmtest.Status(504), 1, 0},
 		{"429 Retry-After", civicrmtest.TooManyRequests(3 * time.Second), 1, 3 * time.Second},
-		// Hang is covered by TestHangGivesUpWithClearError: the fake's Hang does not
-		// read the request body, so it never sees the client hang up and the
-		// test server cannot close (reported to the fake's author).
+		{"hang past the timeout", civicrmtest.Hang(), 1, 0},
 		{"slow page", civicrmtest.Slow(50 * time.Millisecond), 0, 0},
 		{"HTML error page", civicrmtest.HTMLErrorPage("Out of memory"), 1, 0},
 		{"truncated body", civicrmtest.TruncatedBody(), 1, 0},
@@ -127,6 +126,30 @@ func TestFakePersistentFaults(t *testing.T) {
 				t.Errorf("%d calls reached the fake, want %d", n, tc.attempts)
 			}
 		})
+	}
+}
+
+// TestFakeHangGivesUp checks that a CiviCRM that never answers costs a
+// pass MaxRetries+1 timeouts and then an error saying so, not a stuck sync.
+func TestFakeHangGivesUp(t *testing.T) {
+	c, srv, w := newFake(t, civicrmtest.AdminKey, []func(*civicrm.Config){func(cfg *civicrm.Config) {
+		cfg.Timeout = 100 * time.Millisecond
+		cfg.MaxRetries = 2
+	}}, civicrmtest.WithTranscriptSite())
+	srv.Inject(civicrmtest.Hang().On("Membership", "get").Times(0))
+	_, _, err := pass(t, c, civicrm.MemberQuery{})
+	var e *civicrm.APIError
+	if !errors.As(err, &e) || e.Kind != civicrm.KindTransport || e.Attempts != 3 {
+		t.Fatalf("err = %v, want kind %s after 3 attempts", err, civicrm.KindTransport)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "no answer from CiviCRM") || !strings.Contains(msg, "Timeout") {
+		t.Errorf("error does not say CiviCRM timed out: %v", msg)
+	}
+	if n := srv.Calls("Membership", "get"); n != 3 {
+		t.Errorf("%d calls reached the fake, want 3", n)
+	}
+	if n := len(w.all()); n != 2 {
+		t.Errorf("%d waits between attempts, want 2", n)
 	}
 }
 
