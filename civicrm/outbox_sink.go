@@ -19,7 +19,7 @@ func NewOutboxSink(c *Client) *OutboxSink { return &OutboxSink{c: c} }
 
 // SetLinks writes voting links with one Contact.save; contacts CiviCRM no longer has are
 // rejected, the rest saved.
-func (s *OutboxSink) SetLinks(ctx context.Context, field string, links []outbox.Link) ([]outbox.Rejection, error) {
+func (s *OutboxSink) SetLinks(ctx context.Context, field string, links []outbox.ContactURL) ([]outbox.Rejection, error) {
 	cl := make([]ContactLink, len(links))
 	ids := make([]int64, len(links))
 	for i, l := range links {

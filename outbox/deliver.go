@@ -139,7 +139,15 @@ func decode(k Kind, payload []byte) (string, func(*part), error) {
 func (w *Worker) send(ctx context.Context, k Kind, p *part) ([]Rejection, error) {
 	switch k {
 	case KindLink:
-		return w.sink.SetLinks(ctx, p.links[0].Field, p.links)
+		urls := make([]ContactURL, len(p.links))
+		for i, l := range p.links {
+			u, err := w.opts.LinkURL(l)
+			if err != nil {
+				return nil, fmt.Errorf("outbox: derive the link of contact %d in %s: %w", l.ContactID, l.Election, err)
+			}
+			urls[i] = ContactURL{ContactID: l.ContactID, URL: u}
+		}
+		return w.sink.SetLinks(ctx, p.links[0].Field, urls)
 	case KindRelationship:
 		return w.sink.SaveRelationships(ctx, p.rels)
 	}

@@ -79,6 +79,9 @@ func (e *env) worker(tb testing.TB, db *store.DB, opts outbox.Options) *outbox.W
 	if opts.Jitter == nil {
 		opts.Jitter = func(int64) int64 { return 0 }
 	}
+	if opts.LinkURL == nil {
+		opts.LinkURL = linkURL
+	}
 	w, err := outbox.New(db.Outbox(), civicrm.NewOutboxSink(e.client), opts)
 	if err != nil {
 		tb.Fatal(err)
@@ -90,8 +93,11 @@ func url(contact int64, gen int) string {
 	return fmt.Sprintf("https://vote.example.org/v/secret-%d-%d", contact, gen)
 }
 
+// linkURL stands in for the token derivation of package election.
+func linkURL(l outbox.Link) (string, error) { return url(l.ContactID, l.Generation), nil }
+
 func linkItem(contact int64, gen int) outbox.Item {
-	return outbox.SetLink("wise-ra-2023", gen, outbox.Link{Field: linkField, ContactID: contact, URL: url(contact, gen)})
+	return outbox.SetLink(outbox.Link{Field: linkField, Election: "wise-ra-2023", ContactID: contact, Generation: gen})
 }
 
 var voters = outbox.Group{Name: "civivote_wise_ra_2023", Title: "WISE-RA 2023 voters"}

@@ -50,11 +50,21 @@ type Item struct {
 	Payload []byte // JSON of Link, Membership or Relationship
 }
 
-// Link is a contact's personal voting link, written to a contact custom field.
+// Link asks for a member's personal voting link to be written to a contact custom field.
+// It holds no URL: the URL carries the token, which MySQL must never hold, so the Worker
+// derives it at delivery with Options.LinkURL.
 type Link struct {
-	Field     string `json:"field"` // APIv4 name, e.g. "Union_Sync.voting_link"
-	ContactID int64  `json:"contact_id"`
-	URL       string `json:"url"` // a personal secret: never logged
+	Field      string `json:"field"` // APIv4 name, e.g. "Union_Sync.voting_link"
+	Election   string `json:"election"`
+	ContactID  int64  `json:"contact_id"`
+	Generation int    `json:"generation"`
+}
+
+// ContactURL is a link ready to write: the contact and its URL, a personal secret that is
+// never logged or stored.
+type ContactURL struct {
+	ContactID int64
+	URL       string
 }
 
 // Group is a CiviCRM mailing group, created on first use.
@@ -82,12 +92,12 @@ type Relationship struct {
 	Inactive bool `json:"inactive,omitempty"`
 }
 
-// SetLink queues writing a voting link. generation is the token's generation: re-issuing a
-// link queues a new item that supersedes the old one if that is still pending.
-func SetLink(election string, generation int, l Link) Item {
+// SetLink queues writing a voting link. Re-issuing a link (a new Generation) queues a new
+// item that supersedes the old one if that is still pending.
+func SetLink(l Link) Item {
 	c := strconv.FormatInt(l.ContactID, 10)
-	return Item{Kind: KindLink, Key: "link:" + election + ":" + c + ":" + strconv.Itoa(generation),
-		Scope: "link:" + election + ":" + c, Payload: mustJSON(l)}
+	return Item{Kind: KindLink, Key: "link:" + l.Election + ":" + c + ":" + strconv.Itoa(l.Generation),
+		Scope: "link:" + l.Election + ":" + c, Payload: mustJSON(l)}
 }
 
 // AddToGroup queues adding a contact to a group. Queued once per (group, contact): after a

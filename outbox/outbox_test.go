@@ -112,6 +112,25 @@ func TestDrainDeliversLinksGroupsAndRelationships(t *testing.T) {
 	}
 }
 
+func TestTableNeverHoldsTheLink(t *testing.T) {
+	e := newEnv(t)
+	w := e.worker(t, nil, outbox.Options{})
+	mustEnqueue(t, w, linkItem(5, 0), linkItem(6, 3))
+	check := func(when string) {
+		t.Helper()
+		var n int
+		err := e.db.SQL().QueryRow(`SELECT COUNT(*) FROM outbox WHERE payload LIKE '%secret%' OR last_error LIKE '%secret%'`).Scan(&n)
+		if err != nil || n != 0 {
+			t.Errorf("%s: %d rows hold a link (%v)", when, n, err)
+		}
+	}
+	check("queued")
+	mustDrain(t, w)
+	check("delivered")
+	e.checkLinks(t, []int64{5}, 0)
+	e.checkLinks(t, []int64{6}, 3)
+}
+
 func TestMissingContactFailsOnlyItsItem(t *testing.T) {
 	e := newEnv(t)
 	w := e.worker(t, nil, outbox.Options{})

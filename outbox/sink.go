@@ -8,7 +8,7 @@ import "context"
 // retried), and Rejections for records CiviCRM refused one by one (those items fail for
 // good while the rest count as delivered).
 type Sink interface {
-	SetLinks(ctx context.Context, field string, links []Link) ([]Rejection, error)
+	SetLinks(ctx context.Context, field string, links []ContactURL) ([]Rejection, error)
 	// EnsureGroup returns the id of the group, creating it if needed.
 	EnsureGroup(ctx context.Context, g Group) (int64, error)
 	AddToGroup(ctx context.Context, groupID int64, contactIDs []int64) ([]Rejection, error)

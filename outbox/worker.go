@@ -37,6 +37,9 @@ type Options struct {
 	Jitter func(n int64) int64
 	// Registerer receives the metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// LinkURL derives a link's URL (PUBLIC_URL/v/{token}) when it is delivered; required.
+	// An error fails the batch's links for a retry.
+	LinkURL func(Link) (string, error)
 }
 
 // Worker queues writes and delivers them. It is safe for concurrent use; several Workers,
@@ -56,6 +59,10 @@ type Worker struct {
 func New(s Store, sink Sink, opts Options) (*Worker, error) {
 	if s == nil || sink == nil {
 		return nil, errors.New("outbox: a store and a sink are required")
+	}
+	if opts.LinkURL == nil {
+		return nil, errors.New("outbox: Options.LinkURL is required: voting links are derived when delivered, " +
+			"never stored")
 	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -165,14 +172,22 @@ func (w *Worker) Drain(ctx context.Context) (Result, error) {
 // writer takes batches of every kind in turn until a full round finds nothing due.
 func (w *Worker) writer(ctx context.Context) (Result, error) {
 	var res Result
+	// A batch that failed whole says CiviCRM is failing: this writer leaves the kind alone
+	// until the next drain, so an outage costs one failed call per writer and kind per
+	// drain, not one per batch of the backlog.
+	stalled := map[Kind]bool{}
 	for ctx.Err() == nil {
 		busy := false
 		for _, k := range kinds {
+			if stalled[k] {
+				continue
+			}
 			r, err := w.batch(ctx, k)
 			res.add(r)
 			if err != nil {
 				return res, err
 			}
+			stalled[k] = r.Retried > 0 && r.Delivered == 0
 			busy = busy || r.Batches > 0
 		}
 		if !busy {
