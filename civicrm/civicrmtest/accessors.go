@@ -88,7 +88,8 @@ func (s *Server) SetCustomValue(contactID int64, key, value string) error {
 }
 
 // MergeContacts merges dup into keep as CiviCRM's dedupe does: dup's
-// memberships move to keep and dup goes to the trash.
+// memberships move to keep, dup goes to the trash and the merge is
+// recorded for Contact.getMergedTo.
 func (s *Server) MergeContacts(keep, dup int64) error {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -104,6 +105,7 @@ func (s *Server) MergeContacts(keep, dup int64) error {
 		m.ContactID = keep
 	}
 	d.IsDeleted = true
+	s.st.mergedTo[dup] = keep
 	return nil
 }
 

@@ -28,7 +28,7 @@
 // _authx. AdminKey may do everything; LimitedKey lacks CiviMember and
 // write permissions (403 with a generic message) and sees only its own
 // contact. Entities: Contact (get, update, save, create, delete,
-// getFields; custom fields "Union_Sync.voting_link", the "groups" filter,
+// getFields, getMergedTo for merges made by MergeContacts; custom fields "Union_Sync.voting_link", the "groups" filter,
 // email_primary), Membership (get with implicit joins, where with
 // AND/OR/NOT, orderBy, limit/offset, row_count, groupBy with COUNT, an
 // explicit Email join), MembershipStatus, MembershipType, Group (get,

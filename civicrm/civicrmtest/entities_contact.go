@@ -142,6 +142,7 @@ func contactEntity() *entity {
 	e.actions["create"] = contactCreate
 	e.actions["delete"] = contactDelete
 	e.actions["getFields"] = getFields
+	e.actions["getMergedTo"] = contactGetMergedTo
 	return e
 }
 

@@ -27,6 +27,10 @@ type params struct {
 	records  []map[string]any
 	defaults map[string]any
 	match    []string
+	// contactId and isTest are Contact.getMergedTo's own parameters, kept
+	// raw because CiviCRM checks their types itself.
+	contactID any
+	isTest    any
 }
 
 // errMalformed marks params that are not valid JSON; CiviCRM answers them
@@ -103,6 +107,10 @@ func (p *params) set(k string, v any, raw string) error {
 				p.records = append(p.records, m)
 			}
 		}
+	case "contactId":
+		p.contactID = v
+	case "isTest":
+		p.isTest = v
 	case "match":
 		for _, s := range asList(v) {
 			if str, ok := s.(string); ok {
@@ -183,6 +191,8 @@ func allowedParams(action string) []string {
 		return append(common, "records", "defaults", "match", "reload")
 	case "delete":
 		return append(common, "where", "useTrash", "orderBy", "limit")
+	case "getMergedTo":
+		return append(common, "contactId", "isTest")
 	}
 	return common
 }

@@ -38,6 +38,11 @@ type store struct {
 	relOrder []int64
 	nextRel  int64
 
+	// mergedTo records each merge as the "Contact Merged" activity does:
+	// duplicate id -> the contact it was merged into. It outlives purging
+	// the duplicate, as that activity's source_record_id does.
+	mergedTo map[int64]int64
+
 	custom      []customField
 	memberTypes []string // membership type names; id = index+1
 	statuses    [7]membershipStatus
@@ -66,6 +71,7 @@ func newStore() *store {
 		nextRelType:   1,
 		rels:          map[int64]*Relationship{},
 		nextRel:       1,
+		mergedTo:      map[int64]int64{},
 		statuses:      shippedStatuses(),
 	}
 }
