@@ -71,8 +71,9 @@ func (c *Client) ContactStates(ctx context.Context, ids []int64) (map[int64]Cont
 }
 
 // mergedTo asks Contact.getMergedTo. Its answer is [{"id":N}] when a merge
-// is recorded and [[]] or [null] when not (the action appends whatever it
-// found), so values are decoded loosely.
+// is recorded and [null] when not (GetMergedTo.php appends its empty
+// finding), so values are decoded loosely. N is the contact of that one
+// merge, which may itself have been merged on since.
 func (c *Client) mergedTo(ctx context.Context, id int64) (int64, error) {
 	res, err := apiCall[json.RawMessage](ctx, c, "Contact", "getMergedTo",
 		map[string]int64{"contactId": id})

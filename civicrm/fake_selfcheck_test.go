@@ -115,9 +115,12 @@ func TestFakeContactStates(t *testing.T) {
 			t.Errorf("contact %d: %+v, want %+v", id, got[id], w)
 		}
 	}
-	// Merged contacts are trashed; MergedInto needs Contact.getMergedTo,
-	// which the fake may not offer yet (then it stays 0).
-	if s := got[8]; !s.Exists || !s.Deleted || (s.MergedInto != 0 && s.MergedInto != 5) {
-		t.Errorf("merged contact 8: %+v", s)
+	// A merged contact is trashed and Contact.getMergedTo names the one
+	// that survived it.
+	if s, w := got[8], (civicrm.ContactState{ID: 8, Exists: true, Deleted: true, MergedInto: 5}); s != w {
+		t.Errorf("merged contact 8: %+v, want %+v", s, w)
+	}
+	if n := srv.Calls("Contact", "getMergedTo"); n != 3 {
+		t.Errorf("%d getMergedTo calls, want 3 (trashed 6, merged 8, gone 999999)", n)
 	}
 }
