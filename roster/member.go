@@ -1,8 +1,11 @@
 package roster
 
 import (
+	"encoding/binary"
 	"strconv"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // Membership is one current membership as CiviCRM returns it.
@@ -107,45 +110,27 @@ func Fold(a, b Member) Member {
 	return w
 }
 
-// hashMembership is FNV-1a over every field a member keeps, each string preceded by its
-// length so that moving a character between fields changes the hash. Written out rather
-// than through hash/fnv: the interface would allocate for every string of every row.
+// hashMembership hashes every field a member keeps (xxhash64 of one record, each string
+// preceded by its length so that moving a character between fields changes the hash). The
+// hash is stored, so it must not change between releases without a reason.
 func hashMembership(m Membership) uint64 {
-	const prime = 1099511628211
-	h := uint64(14695981039346656037)
-	num := func(v int64) {
-		for range 8 {
-			h ^= uint64(v) & 0xff
-			h *= prime
-			v >>= 8
+	var a [256]byte
+	b := a[:0]
+	b = binary.LittleEndian.AppendUint64(b, uint64(m.ID))
+	b = binary.LittleEndian.AppendUint64(b, uint64(m.ContactID))
+	for _, s := range [...]string{m.DisplayName, m.Email, m.ExternalID, m.Type, m.Status} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, t := range [...]time.Time{m.JoinDate, m.StartDate, m.EndDate} {
+		v := int64(-1 << 62)
+		if !t.IsZero() {
+			v = t.Unix()
 		}
+		b = binary.LittleEndian.AppendUint64(b, uint64(v))
 	}
-	str := func(s string) {
-		num(int64(len(s)))
-		for i := 0; i < len(s); i++ {
-			h ^= uint64(s[i])
-			h *= prime
-		}
+	if h := xxhash.Sum64(b); h != 0 {
+		return h
 	}
-	day := func(t time.Time) {
-		if t.IsZero() {
-			num(-1 << 62)
-			return
-		}
-		num(t.Unix())
-	}
-	num(m.ID)
-	num(m.ContactID)
-	str(m.DisplayName)
-	str(m.Email)
-	str(m.ExternalID)
-	str(m.Type)
-	str(m.Status)
-	day(m.JoinDate)
-	day(m.StartDate)
-	day(m.EndDate)
-	if h == 0 {
-		return 1
-	}
-	return h
+	return 1
 }

@@ -38,14 +38,15 @@ type Report struct {
 	// GuardWouldTrip is the guard a dry run would have tripped, nil if none.
 	GuardWouldTrip *GuardError
 
-	examples  int
-	goodAfter int
-	staged    int        // memberships written to the staging area
-	counted   chan count // CiviCRM's count, once the pass is complete
-	roll      *roll      // kept for the next run when this one changed nothing
-	version   MirrorVersion
-	release   int
-	phases    []zap.Field // how long each step took, for the log
+	examples   int
+	goodAfter  int
+	staged     int        // memberships written to the staging area
+	counted    chan count // CiviCRM's count, once the pass is complete
+	roll       *roll      // kept for the next run when this one changed nothing
+	cachedRoll bool       // the run used the roll kept from the last one
+	version    MirrorVersion
+	release    int
+	phases     []zap.Field // how long each step took, for the log
 }
 
 func (r *Report) addLapses(ls []Lapse) {

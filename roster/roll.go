@@ -19,6 +19,7 @@ type roll struct {
 	// until then their memberships wait here (a few percent of the roll at most).
 	pending map[int][]Member
 	nGood   int
+	one     [1]Member // meet's answer for a single membership, reused to spare an allocation per row
 }
 
 const (
@@ -73,7 +74,8 @@ func (r *roll) forceStage(contactID int64) {
 	}
 }
 
-// meet records membership m of the mirrored contact at i and returns what to stage now.
+// meet records membership m of the mirrored contact at i and returns what to stage now,
+// valid until the next call.
 // A contact whose memberships all arrive with the mirrored hash (the XOR of theirs) and
 // count stages nothing. If a matched contact then shows one more membership, fold is set:
 // what was skipped is exactly the mirrored row, so the store folds that row back in
@@ -82,16 +84,17 @@ func (r *roll) meet(i int, m Member) (stage []Member, fold bool) {
 	if r.seen[i] < 255 {
 		r.seen[i]++
 	}
+	r.one[0] = m
 	switch r.state[i] {
 	case staged:
-		return []Member{m}, false
+		return r.one[:], false
 	case matched:
 		r.state[i] = staged
-		return []Member{m}, true
+		return r.one[:], true
 	}
 	if r.hashes[i] == 0 {
 		r.state[i] = staged
-		return []Member{m}, false
+		return r.one[:], false
 	}
 	p := append(r.pending[i], m)
 	if len(p) < int(r.counts[i]) {

@@ -105,12 +105,15 @@ func (s *Syncer) pass(ctx context.Context, ready <-chan *roll, stg Stage, rep *R
 				}
 			}
 			mem := MemberOf(m)
-			toStage := []Member{mem}
+			var toStage []Member
 			if i := r.find(m.ContactID); i >= 0 {
 				var foldMirror bool
 				if toStage, foldMirror = r.meet(i, mem); foldMirror {
 					fold = append(fold, m.ContactID)
 				}
+			} else {
+				r.one[0] = mem
+				toStage = r.one[:]
 			}
 			for _, sm := range toStage {
 				batch = append(batch, sm)

@@ -76,7 +76,7 @@ func (s *Syncer) run(ctx context.Context, req Request, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	rep.roll = r
+	rep.roll, rep.cachedRoll = r, cached != nil
 	rep.phases = append(rep.phases, zap.Duration("roll", rollTook), zap.Bool("roll_cached", cached != nil))
 	step("read")
 

@@ -95,7 +95,7 @@ func (s *DB) History(ctx context.Context, contactID int64, limit int) ([]roster.
 func (s *DB) CountWithoutEmail(ctx context.Context) (int, error) {
 	var n int
 	if err := s.sql.QueryRowContext(ctx,
-		`SELECT COUNT(*) FROM members WHERE email IS NULL AND in_good_standing`).Scan(&n); err != nil {
+		`SELECT COUNT(*) FROM members WHERE email IS NULL AND in_good_standing = TRUE`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count members without email: %w", err)
 	}
 	return n, nil
