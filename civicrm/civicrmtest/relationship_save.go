@@ -59,23 +59,18 @@ func (c *call) saveRelationship(w *writeResult, rec map[string]any) error {
 	}
 	next := Relationship{IsActive: true, Created: stamp, Modified: stamp}
 	applyRelationship(&next, rec)
-	for _, id := range st.relOrder {
-		o := st.rels[id]
-		same := (o.ContactIDA == next.ContactIDA && o.ContactIDB == next.ContactIDB) ||
-			(o.ContactIDA == next.ContactIDB && o.ContactIDB == next.ContactIDA)
-		_, s := rec["start_date"]
-		_, e := rec["end_date"]
-		if o.IsActive && same && o.TypeID == next.TypeID &&
-			(!s || o.StartDate == next.StartDate) && (!e || o.EndDate == next.EndDate) {
-			// CiviCRM reports the duplicate inside values with a 200 (33).
-			w.sep()
-			w.buf = append(w.buf, `{"duplicate_id":`...)
-			w.buf = appendVal(w.buf, vInt(o.ID))
-			w.buf = append(w.buf, `,"error_code":"duplicate","id":`...)
-			w.buf = appendVal(w.buf, vInt(o.ID))
-			w.buf = append(w.buf, '}')
-			return nil
-		}
+	// The duplicate check runs before the contact-type check, as in
+	// CRM_Contact_BAO_Relationship::create: the organisation as contact A
+	// of an existing pair is a duplicate (33), of a fresh pair invalid (34).
+	if dup, ok := st.duplicateRelationship(next, rec); ok {
+		// CiviCRM reports the duplicate inside values with a 200 (33).
+		w.sep()
+		w.buf = append(w.buf, `{"duplicate_id":`...)
+		w.buf = appendVal(w.buf, vInt(dup))
+		w.buf = append(w.buf, `,"error_code":"duplicate","id":`...)
+		w.buf = appendVal(w.buf, vInt(dup))
+		w.buf = append(w.buf, '}')
+		return nil
 	}
 	t := st.relTypeByID(next.TypeID)
 	a, okA := st.contact(next.ContactIDA)
@@ -89,6 +84,26 @@ func (c *call) saveRelationship(w *writeResult, rec map[string]any) error {
 	w.sep()
 	c.echoRelationship(w, r, rec, true)
 	return nil
+}
+
+// duplicateRelationship finds what checkDuplicateRelationship would: an
+// active relationship of the same type between the same two contacts in
+// either direction, with the same start and end dates where the record
+// sends them (a null date matches only a null one). The caller holds the
+// store lock.
+func (st *store) duplicateRelationship(next Relationship, rec map[string]any) (int64, bool) {
+	_, s := rec["start_date"]
+	_, e := rec["end_date"]
+	for _, id := range st.relOrder {
+		o := st.rels[id]
+		same := (o.ContactIDA == next.ContactIDA && o.ContactIDB == next.ContactIDB) ||
+			(o.ContactIDA == next.ContactIDB && o.ContactIDB == next.ContactIDA)
+		if o.IsActive && same && o.TypeID == next.TypeID &&
+			(!s || o.StartDate == next.StartDate) && (!e || o.EndDate == next.EndDate) {
+			return o.ID, true
+		}
+	}
+	return 0, false
 }
 
 func applyRelationship(r *Relationship, rec map[string]any) {
