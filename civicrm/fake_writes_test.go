@@ -178,13 +178,42 @@ func TestFakeRelationships(t *testing.T) {
 		t.Errorf("invalid relationships reached CiviCRM (%d writes)", n-before)
 	}
 
-	// The organisation as contact A: CiviCRM refuses (33, 34; the fake
-	// answers "Invalid Relationship" where the real site, for a pair that
-	// already exists the other way, answered a duplicate marker, which
-	// TestSaveRelationshipsDuplicate covers).
+	// The organisation as contact A with other dates than the existing pair
+	// is no duplicate (CiviCRM compares the dates the record sends, and an
+	// open end only matches an open end), so the contact types decide: 34.
 	rev := civicrm.Relationship{ContactIDA: 4, ContactIDB: 7, Type: "Officer of", StartDate: rel.StartDate}
 	if _, err := c.SaveRelationships(ctx, []civicrm.Relationship{rev}); !errors.Is(err, civicrm.KindValidation) ||
-		strings.Contains(err.Error(), "partly applied") {
-		t.Errorf("reverse pair: %v", err)
+		!strings.Contains(err.Error(), "Invalid Relationship") || strings.Contains(err.Error(), "partly applied") {
+		t.Errorf("reverse pair with an open end: %v, want Invalid Relationship", err)
+	}
+}
+
+// TestFakeRelationshipDuplicate saves an existing tenure the wrong way
+// round with the same dates: CiviCRM answers a duplicate marker with a
+// 200 and saves nothing (33), which the client reports as DuplicateOf.
+func TestFakeRelationshipDuplicate(t *testing.T) {
+	c, srv, _ := newFake(t, civicrmtest.AdminKey, nil, civicrmtest.WithTranscriptSite())
+	ctx := context.Background()
+	day := func(s string) time.Time { d, _ := time.Parse(civicrm.DateLayout, s); return d }
+	rel := civicrm.Relationship{ContactIDA: 7, ContactIDB: 4, Type: "Officer of", StartDate: day("2026-01-01"),
+		EndDate: day("2026-12-31"), Active: true, Description: "Branch secretary"}
+	saved, err := c.SaveRelationships(ctx, []civicrm.Relationship{rel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := rel
+	other.ContactIDA = 8
+	rev := rel
+	rev.ContactIDA, rev.ContactIDB = 4, 7
+	out, err := c.SaveRelationships(ctx, []civicrm.Relationship{other, rev})
+	if !errors.Is(err, civicrm.KindValidation) || !strings.Contains(err.Error(), "reverse direction") {
+		t.Errorf("err = %v, want a validation error naming the reverse direction", err)
+	}
+	if len(out) != 2 || out[1].DuplicateOf != saved[0].ID || out[0].DuplicateOf != 0 || out[0].ID == 0 {
+		t.Errorf("out = %+v, want record 2 a duplicate of %d and record 1 saved", out, saved[0].ID)
+	}
+	rels := srv.Relationships()
+	if len(rels) != 2 || rels[1].ContactIDA != 8 {
+		t.Errorf("stored %+v, want the first tenure and contact 8's only", rels)
 	}
 }
