@@ -8,6 +8,7 @@ import (
 
 	"github.com/civivote/civivote/civicrm"
 	"github.com/civivote/civivote/civicrm/civicrmtest"
+	"github.com/civivote/civivote/roster"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 )
@@ -53,17 +54,18 @@ func newFake(tb testing.TB, key string, mods []func(*civicrm.Config), opts ...ci
 	return c, srv, w
 }
 
-// pass runs one Memberships pass and folds it by contact.
-func pass(tb testing.TB, c *civicrm.Client, q civicrm.MemberQuery) (map[int64]civicrm.Member, int, error) {
+// pass runs one Memberships pass through the roster adapter and folds it by contact with
+// the roster's rule, as the sync does.
+func pass(tb testing.TB, c *civicrm.Client, q civicrm.MemberQuery) (map[int64]roster.Member, int, error) {
 	tb.Helper()
-	members := map[int64]civicrm.Member{}
+	members := map[int64]roster.Member{}
 	rows := 0
-	for m, err := range c.Memberships(context.Background(), q) {
+	for m, err := range civicrm.NewRosterSource(c, q).Memberships(context.Background()) {
 		if err != nil {
 			return members, rows, err
 		}
 		rows++
-		members[m.ContactID] = civicrm.FoldMembership(members[m.ContactID], civicrm.MemberOf(m))
+		members[m.ContactID] = roster.Fold(members[m.ContactID], roster.MemberOf(m))
 	}
 	return members, rows, nil
 }

@@ -73,7 +73,8 @@ func (q MemberQuery) where(afterID int64) []any {
 // CountCurrentMembers to catch the rest.
 //
 // Rows are not folded: a contact's several memberships have unrelated ids
-// and arrive on different pages. Fold them with FoldMembership.
+// and arrive on different pages. The roster sync folds them by contact
+// (roster.Fold), the one place that rule lives.
 //
 // On failure the iterator yields one error (an *APIError inside, for
 // errors.As; KindInconsistent when the answers contradict each other) and
