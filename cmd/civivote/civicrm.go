@@ -80,13 +80,9 @@ func runCheck(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, "check [--create-missing]", true); err != nil {
 		return helpOK(err)
 	}
-	cfg, err := config.Load(e.getenv)
+	cfg, log, err := loadConfig(e, config.Load)
 	if err != nil {
-		return configErr(err)
-	}
-	log, err := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
-	if err != nil {
-		return configErr(err)
+		return err
 	}
 	defer log.Sync()
 	client, err := newCiviCRM(cfg, log, prometheus.NewRegistry())

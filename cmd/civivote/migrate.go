@@ -14,13 +14,9 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, "migrate  (needs only CIVIVOTE_MYSQL_DSN)", false); err != nil {
 		return helpOK(err)
 	}
-	cfg, err := config.LoadDatabase(e.getenv)
+	cfg, log, err := loadConfig(e, config.LoadDatabase)
 	if err != nil {
-		return configErr(err)
-	}
-	log, err := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
-	if err != nil {
-		return configErr(err)
+		return err
 	}
 	defer log.Sync()
 	db, err := store.Open(ctx, store.Options{DSN: cfg.MySQLDSN, MaxOpenConns: 4, StartupWait: cfg.DBStartupWait, Logger: log})

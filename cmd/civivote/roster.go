@@ -61,13 +61,9 @@ func (s rosterService) Sync(ctx context.Context, req roster.Request) (*roster.Re
 // openAll loads the configuration and opens the database (migrated) and the CiviCRM client,
 // for commands that need both.
 func openAll(ctx context.Context, e env) (*config.Config, *zap.Logger, *store.DB, *civicrm.Client, error) {
-	cfg, err := config.Load(e.getenv)
+	cfg, log, err := loadConfig(e, config.Load)
 	if err != nil {
-		return nil, nil, nil, nil, configErr(err)
-	}
-	log, err := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
-	if err != nil {
-		return nil, nil, nil, nil, configErr(err)
+		return nil, nil, nil, nil, err
 	}
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {

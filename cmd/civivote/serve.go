@@ -25,13 +25,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, "serve", true); err != nil {
 		return helpOK(err)
 	}
-	cfg, err := config.Load(e.getenv)
+	cfg, log, err := loadConfig(e, config.Load)
 	if err != nil {
-		return configErr(err)
-	}
-	log, err := newLogger(cfg.LogFormat, cfg.LogLevel, e.stderr)
-	if err != nil {
-		return configErr(err)
+		return err
 	}
 	defer log.Sync()
 	log.Info("starting civivote", zap.String("version", versionString()), zap.Any("config", cfg.Redacted()))
