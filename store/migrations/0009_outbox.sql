@@ -4,7 +4,9 @@
 -- contact's row in one group): a newer item supersedes older pending ones, so an add queued
 -- before a remove can never land after it.
 -- outbox_claim lets a worker take the oldest pending rows of one kind by walking the index in
--- id order instead of sorting every due row; outbox_claimed finds the rows of one claim.
+-- id order; outbox_claimed finds the rows of one claim. There is deliberately no index on
+-- (state, next_attempt_at): given one, MariaDB sorts every due row for each claim (a
+-- 100k-item backlog took 2.5 times as long to drain).
 CREATE TABLE IF NOT EXISTS outbox (
   id              BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   kind            VARCHAR(32) NOT NULL,
@@ -21,7 +23,6 @@ CREATE TABLE IF NOT EXISTS outbox (
   done_at         DATETIME(6) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY outbox_dedupe (dedupe_key),
-  KEY outbox_due (state, next_attempt_at),
   KEY outbox_claim (kind, state, id),
   KEY outbox_scope (scope, id),
   KEY outbox_claimed (claimed_by)
