@@ -67,6 +67,7 @@ type GuardError struct {
 	Detail string
 }
 
+// Error says which guard stopped the run, that nothing changed, and what to do.
 func (e *GuardError) Error() string {
 	return fmt.Sprintf("roster: sync stopped by a guard (%s): %s; nothing was changed. "+
 		"Check CiviCRM; if the change is real, run it again with --force (or force: true in the admin API)",
