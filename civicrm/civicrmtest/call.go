@@ -127,6 +127,24 @@ func limitedMay(entity, action string) bool {
 // beforeRecord runs before each record of a write: it stops the batch
 // when the time-limit fault's budget is spent, then spends the simulated
 // per-record cost outside the store lock.
+// saveEach runs save on each record of a save call, defaults merged in, one at a time as
+// APIv4 does (so a failure leaves the records before it saved), and records the write
+// whatever happens. last tells save it has the call's final record.
+func saveEach(c *call, withMatched bool, save func(w *writeResult, rec map[string]any, last bool) error) (res *result, err error) {
+	records := mergeDefaults(c.p.records, c.p.defaults)
+	defer func() { c.recordWrite(nil, records, err) }()
+	w := newWriteResult()
+	for i, rec := range records {
+		if err := c.beforeRecord(); err != nil {
+			return nil, err
+		}
+		if err := save(w, rec, i == len(records)-1); err != nil {
+			return nil, err
+		}
+	}
+	return w.done(withMatched), nil
+}
+
 func (c *call) beforeRecord() error {
 	if c.fault != nil && c.fault.kind == faultTimeLimit && c.written >= c.fault.n {
 		return errTimeLimit

@@ -84,19 +84,10 @@ func groupTypeID(name string) string {
 
 // groupSave implements Group.save: match, then update or create. name and
 // title are both UNIQUE in civicrm_group (71).
-func groupSave(c *call) (res *result, err error) {
-	records := mergeDefaults(c.p.records, c.p.defaults)
-	defer func() { c.recordWrite(nil, records, err) }()
-	w := newWriteResult()
-	for _, rec := range records {
-		if err := c.beforeRecord(); err != nil {
-			return nil, err
-		}
-		if err := c.saveGroup(w, rec); err != nil {
-			return nil, err
-		}
-	}
-	return w.done(true), nil
+func groupSave(c *call) (*result, error) {
+	return saveEach(c, true, func(w *writeResult, rec map[string]any, _ bool) error {
+		return c.saveGroup(w, rec)
+	})
 }
 
 func (c *call) saveGroup(w *writeResult, rec map[string]any) error {

@@ -51,19 +51,8 @@ func groupContactEntity(contact, group *entity) *entity {
 
 // groupContactSave implements save (and create): records are written one
 // at a time; a pair that exists without match is a duplicate key (16).
-func groupContactSave(c *call, withMatched bool) (res *result, err error) {
-	records := mergeDefaults(c.p.records, c.p.defaults)
-	defer func() { c.recordWrite(nil, records, err) }()
-	w := newWriteResult()
-	for i, rec := range records {
-		if err := c.beforeRecord(); err != nil {
-			return nil, err
-		}
-		if err := c.saveGroupContact(w, rec, i == len(records)-1); err != nil {
-			return nil, err
-		}
-	}
-	return w.done(withMatched), nil
+func groupContactSave(c *call, withMatched bool) (*result, error) {
+	return saveEach(c, withMatched, c.saveGroupContact)
 }
 
 func (c *call) saveGroupContact(w *writeResult, rec map[string]any, last bool) error {

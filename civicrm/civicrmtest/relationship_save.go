@@ -3,19 +3,10 @@ package civicrmtest
 import "strings"
 
 // relationshipSave implements Relationship.save as 27–34 and 55 show it.
-func relationshipSave(c *call) (res *result, err error) {
-	records := mergeDefaults(c.p.records, c.p.defaults)
-	defer func() { c.recordWrite(nil, records, err) }()
-	w := newWriteResult()
-	for _, rec := range records {
-		if err := c.beforeRecord(); err != nil {
-			return nil, err
-		}
-		if err := c.saveRelationship(w, rec); err != nil {
-			return nil, err
-		}
-	}
-	return w.done(true), nil
+func relationshipSave(c *call) (*result, error) {
+	return saveEach(c, true, func(w *writeResult, rec map[string]any, _ bool) error {
+		return c.saveRelationship(w, rec)
+	})
 }
 
 func (c *call) saveRelationship(w *writeResult, rec map[string]any) error {
