@@ -134,8 +134,18 @@ func (s *DB) SQL() *sql.DB { return s.sql }
 
 // Transact runs fn in a transaction, committing when fn returns nil and rolling back
 // otherwise (or when fn panics).
-func (s *DB) Transact(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	tx, err := s.sql.BeginTx(ctx, nil)
+func (s *DB) Transact(ctx context.Context, fn func(*sql.Tx) error) error {
+	return transact(ctx, s.sql, fn)
+}
+
+// txBeginner is what can start a transaction: the pool, or one connection of it (for
+// work on a temporary table, which lives on one connection only).
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+func transact(ctx context.Context, b txBeginner, fn func(*sql.Tx) error) (err error) {
+	tx, err := b.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

@@ -50,23 +50,8 @@ func (st *rosterStage) Apply(ctx context.Context, p roster.Plan) error {
 
 // tx runs fn in a transaction on the stage's connection: the temporary table exists only
 // there, so (*DB).Transact, which takes any pooled connection, cannot be used.
-func (st *rosterStage) tx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	tx, err := st.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
+func (st *rosterStage) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return transact(ctx, st.conn, fn)
 }
 
 func applyStaged(ctx context.Context, tx *sql.Tx, runID int64, at time.Time, lo, hi int64) error {
