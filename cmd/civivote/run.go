@@ -44,6 +44,7 @@ var commands = map[string]command{
 	"migrate":     {"apply pending database migrations and exit", runMigrate},
 	"check":       {"check the connection to CiviCRM and everything civivote needs there", runCheck},
 	"sync":        {"sync the roster of members in good standing from CiviCRM now (--dry-run, --force)", runSync},
+	"election":    {"define elections from YAML, list and show them, and move one on by hand", runElection},
 	"roster":      {"show a member's standing (\"why can't I vote?\") or override it for a dispute", runRoster},
 	"version":     {"print the version and exit", runVersion},
 	"healthcheck": {"exit 0 when the local server answers /healthz (for container health checks)", runHealthcheck},
