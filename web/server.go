@@ -26,32 +26,36 @@ type Options struct {
 	Registry *prometheus.Registry // where HTTP metrics go and what /metrics serves
 	Tokens   APITokens            // the admin API's bearer tokens
 	Roster   Roster               // nil: no roster endpoints
+	// Elections backs the election endpoints; nil: none.
+	Elections Elections
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // Server holds civivote's routes and their dependencies.
 type Server struct {
-	log     *zap.Logger
-	ready   ReadinessChecker
-	tokens  APITokens
-	roster  Roster
-	reg     *prometheus.Registry
-	now     func() time.Time
-	metrics *httpMetrics
-	mux     *http.ServeMux
+	log       *zap.Logger
+	ready     ReadinessChecker
+	tokens    APITokens
+	roster    Roster
+	elections Elections
+	reg       *prometheus.Registry
+	now       func() time.Time
+	metrics   *httpMetrics
+	mux       *http.ServeMux
 }
 
 // New builds the server and registers its HTTP metrics on opts.Registry.
 func New(opts Options) *Server {
 	s := &Server{
-		log:    opts.Logger,
-		ready:  opts.Ready,
-		tokens: opts.Tokens,
-		roster: opts.Roster,
-		reg:    opts.Registry,
-		now:    opts.Now,
-		mux:    http.NewServeMux(),
+		log:       opts.Logger,
+		ready:     opts.Ready,
+		tokens:    opts.Tokens,
+		roster:    opts.Roster,
+		elections: opts.Elections,
+		reg:       opts.Registry,
+		now:       opts.Now,
+		mux:       http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()
@@ -76,6 +80,12 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /api/admin/sync/runs", s.api(RoleObserver, s.handleSyncRuns))
 		s.mux.Handle("GET /api/admin/members/{contact}", s.api(RoleObserver, s.handleMember))
 		s.mux.Handle("POST /api/admin/members/{contact}/override", s.api(RoleAdmin, s.handleOverride))
+	}
+	if s.elections != nil {
+		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
+		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))
+		s.mux.Handle("PUT /api/admin/elections/{slug}", s.api(RoleAdmin, s.handleApplyElection))
+		s.mux.Handle("POST /api/admin/elections/{slug}/advance", s.api(RoleAdmin, s.handleAdvanceElection))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/civivote/civivote/config"
 	"github.com/civivote/civivote/election"
 	"github.com/civivote/civivote/store"
+	"github.com/civivote/civivote/web"
 )
 
 const electionUsage = `election apply -f FILE | list | show SLUG | advance SLUG --reason TEXT
@@ -218,4 +219,39 @@ func runElectionAdvance(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "election %s is now %s\n", slug, next)
 	return nil
+}
+
+// electionStore gives the admin API the store's elections in web's terms.
+type electionStore struct{ db *store.DB }
+
+func (s electionStore) ApplyElection(ctx context.Context, def *election.Definition, source []byte, actor string, now time.Time) (election.Change, error) {
+	return s.db.ApplyElection(ctx, def, source, actor, now)
+}
+
+func (s electionStore) ListElections(ctx context.Context) ([]web.StoredElection, error) {
+	list, err := s.db.ListElections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.StoredElection, len(list))
+	for i, el := range list {
+		out[i] = webElection(el)
+	}
+	return out, nil
+}
+
+func (s electionStore) GetElection(ctx context.Context, slug string) (web.StoredElection, error) {
+	el, err := s.db.GetElection(ctx, slug)
+	if err != nil {
+		return web.StoredElection{}, err
+	}
+	return webElection(el), nil
+}
+
+func (s electionStore) AdvanceElection(ctx context.Context, slug, reason, actor string, now time.Time) (election.State, error) {
+	return s.db.AdvanceElection(ctx, slug, reason, actor, now)
+}
+
+func webElection(el *store.StoredElection) web.StoredElection {
+	return web.StoredElection{Election: &el.Election, Hash: el.Hash, UpdatedAt: el.UpdatedAt}
 }

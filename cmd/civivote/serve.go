@@ -67,7 +67,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		log.Info("roster sync scheduled", zap.String("schedule", cfg.SyncSchedule), zap.Time("next", next))
 	}
 
-	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs})
+	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
+		Elections: electionStore{db}})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
