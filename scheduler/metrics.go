@@ -12,7 +12,7 @@ func newJobMetrics(reg prometheus.Registerer) *jobMetrics {
 	m := &jobMetrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "civivote_job_runs_total",
-			Help: "Scheduled job ticks by outcome: succeeded, failed, or elsewhere (another replica ran it).",
+			Help: "Scheduled job ticks by outcome: succeeded, failed, elsewhere (another replica ran it) or skipped (the previous run was still going).",
 		}, []string{"job", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "civivote_job_duration_seconds",

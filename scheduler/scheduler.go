@@ -1,8 +1,13 @@
 // Package scheduler runs civivote's periodic jobs (roster sync, election transitions,
 // outbox delivery) on cron schedules. It only schedules: each job is a plain function that
 // a CLI command or an admin request can also call. A lease row in the database makes one
-// replica run each tick; robfig/cron parses schedules and supplies the Recover and
-// SkipIfStillRunning wrappers.
+// replica run each tick; robfig/cron parses the schedules.
+//
+// Ticks that come while the previous run of the job is still going are skipped, and a
+// panicking job is a failed tick. robfig/cron's SkipIfStillRunning and Recover wrappers do
+// the same, but a tick they skip leaves no trace, and the wrapper frees its slot only
+// after the job's outcome has been reported; the scheduler does both itself so that every
+// tick is counted and reported once its slot is free.
 package scheduler
 
 import (
@@ -36,7 +41,8 @@ type Options struct {
 	Logger   *zap.Logger
 	Registry prometheus.Registerer
 	// OnDone, if set, is called after each tick this replica handled, with its outcome:
-	// "succeeded", "failed" or "elsewhere" (another replica had the tick).
+	// "succeeded", "failed", "elsewhere" (another replica had the tick) or "skipped" (this
+	// replica's previous run was still going). It is called once the run's slot is free.
 	OnDone func(job string, tick time.Time, outcome string, err error)
 }
 
@@ -56,8 +62,7 @@ type Scheduler struct {
 type entry struct {
 	job      Job
 	schedule cron.Schedule
-	tick     atomic.Int64 // unix nanoseconds of the tick being fired
-	wrapped  cron.Job
+	running  atomic.Bool // a run of this job is in progress on this replica
 }
 
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
@@ -104,12 +109,6 @@ func (s *Scheduler) Add(j Job) error {
 		return fmt.Errorf("scheduler: job %s: %w", j.Name, err)
 	}
 	e := &entry{job: j, schedule: sched}
-	logger := cronLogger{s.log.With(zap.String("job", j.Name))}
-	// Recover goes inside SkipIfStillRunning: the latter frees its slot only when the job
-	// returns normally, so a panic escaping past it would skip every later tick.
-	e.wrapped = cron.NewChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)).Then(cron.FuncJob(func() {
-		s.runTick(e, time.Unix(0, e.tick.Load()))
-	}))
 	s.entries = append(s.entries, e)
 	return nil
 }
@@ -151,56 +150,63 @@ func (s *Scheduler) loop(e *entry) {
 			return
 		case <-wait:
 		}
-		e.tick.Store(next.UnixNano())
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			e.wrapped.Run() // returns at once when the previous run is still going
-		}()
+		s.fire(e, next)
 	}
 }
 
-// runTick runs one scheduled tick under the job's lease and records how it went. A panic
-// in the job is a failed tick like any other (cron.Recover is only the last resort).
-func (s *Scheduler) runTick(e *entry, tick time.Time) {
-	log := s.log.With(zap.String("job", e.job.Name), zap.Time("tick", tick))
-	start := s.opts.Clock.Now()
-	outcome, err := "succeeded", error(nil)
+// fire starts the tick's run, or skips it when the previous run has not finished.
+func (s *Scheduler) fire(e *entry, tick time.Time) {
+	if !e.running.CompareAndSwap(false, true) {
+		s.report(e, tick, "skipped", nil, 0)
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		start := s.opts.Clock.Now()
+		outcome, err := s.runTick(e, tick)
+		e.running.Store(false)
+		s.report(e, tick, outcome, err, s.opts.Clock.Now().Sub(start))
+	}()
+}
+
+// runTick runs one scheduled tick under the job's lease. A panic in the job is a failed
+// tick like any other.
+func (s *Scheduler) runTick(e *entry, tick time.Time) (outcome string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			outcome, err = "failed", fmt.Errorf("job panicked: %v", p)
-			log.Error("job panicked", zap.Any("panic", p), zap.Stack("stack"))
-		}
-		took := s.opts.Clock.Now().Sub(start)
-		switch outcome {
-		case "elsewhere":
-			log.Debug("job skipped: another replica has this tick")
-		case "failed":
-			s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
-			log.Error("job failed", zap.Duration("duration", took), zap.Error(err))
-		default:
-			s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
-			s.metrics.lastSuccess.WithLabelValues(e.job.Name).Set(float64(s.opts.Clock.Now().Unix()))
-			log.Info("job finished", zap.Duration("duration", took))
-		}
-		s.metrics.runs.WithLabelValues(e.job.Name, outcome).Inc()
-		if s.opts.OnDone != nil {
-			s.opts.OnDone(e.job.Name, tick, outcome, err)
+			s.log.Error("job panicked", zap.String("job", e.job.Name), zap.Any("panic", p), zap.Stack("stack"))
 		}
 	}()
 	err = Exclusive(s.ctx, s.opts.Leaser, s.opts.Clock, e.job.Name, s.opts.Holder, tick, s.opts.LeaseTTL, e.job.Run)
 	switch {
 	case errors.Is(err, errNotDue), errors.Is(err, ErrBusy):
-		outcome, err = "elsewhere", nil
+		return "elsewhere", nil
 	case err != nil:
-		outcome = "failed"
+		return "failed", err
 	}
+	return "succeeded", nil
 }
 
-// cronLogger lets robfig/cron's wrappers log through zap.
-type cronLogger struct{ l *zap.Logger }
-
-func (c cronLogger) Info(msg string, kv ...any) { c.l.Info(msg, zap.Any("details", kv)) }
-func (c cronLogger) Error(err error, msg string, kv ...any) {
-	c.l.Error(msg, zap.Error(err), zap.Any("details", kv))
+// report logs and counts a tick's outcome, then tells OnDone.
+func (s *Scheduler) report(e *entry, tick time.Time, outcome string, err error, took time.Duration) {
+	log := s.log.With(zap.String("job", e.job.Name), zap.Time("tick", tick))
+	switch outcome {
+	case "elsewhere":
+		log.Debug("job skipped: another replica has this tick")
+	case "skipped":
+		log.Warn("job skipped: its previous run is still going")
+	case "failed":
+		s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
+		log.Error("job failed", zap.Duration("duration", took), zap.Error(err))
+	default:
+		s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
+		s.metrics.lastSuccess.WithLabelValues(e.job.Name).Set(float64(s.opts.Clock.Now().Unix()))
+		log.Info("job finished", zap.Duration("duration", took))
+	}
+	s.metrics.runs.WithLabelValues(e.job.Name, outcome).Inc()
+	if s.opts.OnDone != nil {
+		s.opts.OnDone(e.job.Name, tick, outcome, err)
+	}
 }

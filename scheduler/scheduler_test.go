@@ -228,3 +228,31 @@ func TestAPanickingJobDoesNotStopTheScheduler(t *testing.T) {
 		t.Errorf("tick after the panic: %+v", d)
 	}
 }
+
+func TestATickDuringALongRunIsSkippedAndReported(t *testing.T) {
+	dsn := freshDB(t)
+	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 16, 0, 30, 0, time.UTC))
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	dones := make(chan done, 10)
+	s := replica(t, dsn, clock, "a", dones, scheduler.Job{Name: "sched-test-skip", Spec: "* * * * *", Run: func(ctx context.Context) error {
+		started <- struct{}{}
+		<-release
+		return nil
+	}})
+	s.Start()
+	defer s.Stop()
+	clock.BlockUntil(1)
+	clock.Advance(time.Minute) // 16:01: the run starts and blocks
+	<-started
+	// Wait for the loop's next timer (the run's lease renewer has one too).
+	clock.BlockUntil(2)
+	clock.Advance(time.Minute) // 16:02 comes while 16:01 still runs
+	if d := <-dones; d.outcome != "skipped" || d.tick.Format("15:04") != "16:02" {
+		t.Errorf("tick during a long run: %+v, want skipped at 16:02", d)
+	}
+	close(release)
+	if d := <-dones; d.outcome != "succeeded" || d.tick.Format("15:04") != "16:01" {
+		t.Errorf("the long run: %+v", d)
+	}
+}
