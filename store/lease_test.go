@@ -35,8 +35,8 @@ func openWithClock(t *testing.T, dsn string, clock *manualClock) *store.DB {
 
 func TestLeaseRunsEachTickOnceAcrossReplicas(t *testing.T) {
 	ctx := context.Background()
-	dsn := storetest.DSN(t)
-	storetest.Open(t) // migrated
+	dsn := storetest.NewDatabase(t) // a lease table of its own, so reruns start clean
+	storetest.OpenDSN(t, dsn)
 	clock := &manualClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	a, b := openWithClock(t, dsn, clock), openWithClock(t, dsn, clock)
 	const job, ttl = "lease-test-ticks", time.Minute
@@ -66,8 +66,8 @@ func TestLeaseRunsEachTickOnceAcrossReplicas(t *testing.T) {
 
 func TestLeaseExpiresWhenItsHolderDies(t *testing.T) {
 	ctx := context.Background()
-	dsn := storetest.DSN(t)
-	storetest.Open(t)
+	dsn := storetest.NewDatabase(t)
+	storetest.OpenDSN(t, dsn)
 	clock := &manualClock{t: time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)}
 	a, b := openWithClock(t, dsn, clock), openWithClock(t, dsn, clock)
 	const job, ttl = "lease-test-expiry", time.Minute

@@ -11,7 +11,7 @@ import (
 
 func TestTransactCommitsOrRollsBack(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t)
+	db := storetest.OpenDSN(t, storetest.NewDatabase(t)) // reruns must not meet earlier rows
 	insert := func(name string) func(*sql.Tx) error {
 		return func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES (?, 'test', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))`, name)
