@@ -145,6 +145,27 @@ func saveEach(c *call, withMatched bool, save func(w *writeResult, rec map[strin
 	return w.done(withMatched), nil
 }
 
+// eachMatch runs apply, under the store's lock, on each row an update or delete call's
+// where clause (and extra) matches, one row at a time as APIv4 does, and records the write
+// (values is what it records as written).
+func eachMatch(c *call, extra []any, values []map[string]any, apply func(w *writeResult, id int64, last bool)) (res *result, err error) {
+	defer func() { c.recordWrite(c.p.where, values, err) }()
+	ids, err := c.matchingIDs(extra)
+	if err != nil {
+		return nil, err
+	}
+	w := newWriteResult()
+	for i, id := range ids {
+		if err := c.beforeRecord(); err != nil {
+			return nil, err
+		}
+		c.q.st.mu.Lock()
+		apply(w, id, i == len(ids)-1)
+		c.q.st.mu.Unlock()
+	}
+	return w.done(false), nil
+}
+
 func (c *call) beforeRecord() error {
 	if c.fault != nil && c.fault.kind == faultTimeLimit && c.written >= c.fault.n {
 		return errTimeLimit

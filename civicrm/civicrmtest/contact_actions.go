@@ -256,24 +256,12 @@ func applyContactValues(ct *Contact, rec map[string]any, custom []customField) {
 	}
 }
 
-func contactDelete(c *call) (res *result, err error) {
-	defer func() { c.recordWrite(c.p.where, nil, err) }()
-	ids, err := c.matchingIDs(c.defaultContactFilter())
-	if err != nil {
-		return nil, err
-	}
-	w := newWriteResult()
-	for _, id := range ids {
-		if err := c.beforeRecord(); err != nil {
-			return nil, err
-		}
-		c.q.st.mu.Lock()
+func contactDelete(c *call) (*result, error) {
+	return eachMatch(c, c.defaultContactFilter(), nil, func(w *writeResult, id int64, _ bool) {
 		if ct, ok := c.q.st.mutableContact(id); ok {
 			ct.IsDeleted = true
 		}
-		c.q.st.mu.Unlock()
 		c.written++
 		w.echoID(id)
-	}
-	return w.done(false), nil
+	})
 }

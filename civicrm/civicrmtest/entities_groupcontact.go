@@ -124,48 +124,25 @@ func echoGroupContact(w *writeResult, gc *GroupContact, last bool) {
 	w.buf = append(w.buf, '}')
 }
 
-func groupContactUpdate(c *call) (res *result, err error) {
-	defer func() { c.recordWrite(c.p.where, []map[string]any{c.p.values}, err) }()
-	ids, err := c.matchingIDs(nil)
-	if err != nil {
-		return nil, err
-	}
-	w := newWriteResult()
-	for i, id := range ids {
-		if err := c.beforeRecord(); err != nil {
-			return nil, err
-		}
-		c.q.st.mu.Lock()
+func groupContactUpdate(c *call) (*result, error) {
+	return eachMatch(c, nil, []map[string]any{c.p.values}, func(w *writeResult, id int64, last bool) {
 		gc := c.q.st.groupContacts[id]
-		if gc != nil {
-			if s, ok := c.p.values["status"]; ok {
-				gc.Status = convert(kStr, s).s
-			}
-			c.written++
-			w.sep()
-			echoGroupContact(w, gc, i == len(ids)-1)
+		if gc == nil {
+			return
 		}
-		c.q.st.mu.Unlock()
-	}
-	return w.done(false), nil
+		if s, ok := c.p.values["status"]; ok {
+			gc.Status = convert(kStr, s).s
+		}
+		c.written++
+		w.sep()
+		echoGroupContact(w, gc, last)
+	})
 }
 
-func groupContactDelete(c *call) (res *result, err error) {
-	defer func() { c.recordWrite(c.p.where, nil, err) }()
-	ids, err := c.matchingIDs(nil)
-	if err != nil {
-		return nil, err
-	}
-	w := newWriteResult()
-	for _, id := range ids {
-		if err := c.beforeRecord(); err != nil {
-			return nil, err
-		}
-		c.q.st.mu.Lock()
+func groupContactDelete(c *call) (*result, error) {
+	return eachMatch(c, nil, nil, func(w *writeResult, id int64, _ bool) {
 		c.q.st.deleteGroupContact(id)
-		c.q.st.mu.Unlock()
 		c.written++
 		w.echoID(id)
-	}
-	return w.done(false), nil
+	})
 }
