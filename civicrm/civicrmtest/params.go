@@ -76,11 +76,7 @@ func parseParams(raw string) (*params, []string, error) {
 func (p *params) set(k string, v any, raw string) error {
 	switch k {
 	case "select":
-		for _, s := range asList(v) {
-			if str, ok := s.(string); ok {
-				p.selects = append(p.selects, str)
-			}
-		}
+		p.selects = append(p.selects, stringsIn(v)...)
 	case "where":
 		p.where = asList(v)
 	case "orderBy":
@@ -90,11 +86,7 @@ func (p *params) set(k string, v any, raw string) error {
 	case "offset":
 		p.offset = int(convert(kInt, v).i)
 	case "groupBy":
-		for _, s := range asList(v) {
-			if str, ok := s.(string); ok {
-				p.groupBy = append(p.groupBy, str)
-			}
-		}
+		p.groupBy = append(p.groupBy, stringsIn(v)...)
 	case "join":
 		p.join = asList(v)
 	case "values":
@@ -119,6 +111,17 @@ func (p *params) set(k string, v any, raw string) error {
 		}
 	}
 	return nil
+}
+
+// stringsIn returns the strings of a JSON list; CiviCRM ignores other entries.
+func stringsIn(v any) []string {
+	var out []string
+	for _, s := range asList(v) {
+		if str, ok := s.(string); ok {
+			out = append(out, str)
+		}
+	}
+	return out
 }
 
 func asList(v any) []any {

@@ -7,7 +7,20 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/civivote/civivote/config"
 )
+
+// listenAddrDefault is serve's default listen address, read from the config's tags so the
+// two never drift apart.
+func listenAddrDefault() string {
+	for _, v := range config.Variables() {
+		if v.Name == config.Prefix+"LISTEN_ADDR" {
+			return v.Default
+		}
+	}
+	panic("config declares no LISTEN_ADDR variable")
+}
 
 // runHealthcheck asks the local server's /healthz. Container images without a shell run it
 // as their HEALTHCHECK; it reads only CIVIVOTE_LISTEN_ADDR.
@@ -17,9 +30,9 @@ func runHealthcheck(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, "healthcheck [-timeout 3s]", false); err != nil {
 		return helpOK(err)
 	}
-	addr := e.getenv("CIVIVOTE_LISTEN_ADDR")
+	addr := e.getenv(config.Prefix + "LISTEN_ADDR")
 	if addr == "" {
-		addr = ":8080"
+		addr = listenAddrDefault()
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
