@@ -77,6 +77,10 @@ type Group struct {
 type Membership struct {
 	Group     Group `json:"group"`
 	ContactID int64 `json:"contact_id"`
+	// Round tells a later add or remove of the same contact from earlier ones (a member
+	// who lapses and returns is removed and added again): it is part of the dedupe key, not
+	// of the write. Zero for the first.
+	Round int `json:"-"`
 }
 
 // Relationship is an elected officer's tenure: ContactA is Type (a relationship type's
@@ -100,11 +104,11 @@ func SetLink(l Link) Item {
 		Scope: "link:" + l.Election + ":" + c, Payload: mustJSON(l)}
 }
 
-// AddToGroup queues adding a contact to a group. Queued once per (group, contact): after a
-// RemoveFromGroup the contact is not added back by enqueueing this again.
+// AddToGroup queues adding a contact to a group. Queued once per (group, contact, round):
+// after a RemoveFromGroup the contact is added back only by an add of a later Round.
 func AddToGroup(m Membership) Item {
 	c := strconv.FormatInt(m.ContactID, 10)
-	return Item{Kind: KindGroupAdd, Key: "group-add:" + m.Group.Name + ":" + c,
+	return Item{Kind: KindGroupAdd, Key: "group-add:" + m.Group.Name + ":" + c + round(m.Round),
 		Scope: "group:" + m.Group.Name + ":" + c, Payload: mustJSON(m)}
 }
 
@@ -112,8 +116,17 @@ func AddToGroup(m Membership) Item {
 // supersedes the contact's add to that group if the add is still pending.
 func RemoveFromGroup(m Membership) Item {
 	c := strconv.FormatInt(m.ContactID, 10)
-	return Item{Kind: KindGroupRemove, Key: "group-remove:" + m.Group.Name + ":" + c,
+	return Item{Kind: KindGroupRemove, Key: "group-remove:" + m.Group.Name + ":" + c + round(m.Round),
 		Scope: "group:" + m.Group.Name + ":" + c, Payload: mustJSON(m)}
+}
+
+// round is a Membership's Round in its dedupe key: nothing for the first, so keys queued
+// before rounds existed stay the same.
+func round(r int) string {
+	if r == 0 {
+		return ""
+	}
+	return "#" + strconv.Itoa(r)
 }
 
 // SaveRelationship queues saving an officer's tenure. Saving the same tenure twice queues
