@@ -64,4 +64,3 @@ func loadCandidates(ctx context.Context, q queryer, electionID int64, where, loc
 func (s *DB) MemberCandidacies(ctx context.Context, electionID, contactID int64) ([]election.Candidate, error) {
 	return loadCandidates(ctx, s.sql, electionID, `contact_id = ?`, "", contactID)
 }
-
