@@ -32,6 +32,8 @@ type DB struct {
 	sql *sql.DB
 	log *zap.Logger
 	now func() time.Time
+	// papers caches ballot papers once voting opens (ballot_paper.go).
+	papers paperCache
 }
 
 // Open connects to the database named by opts.DSN, forcing the settings civivote relies on

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/civivote/civivote/election"
+	"github.com/civivote/civivote/outbox"
+	"github.com/go-sql-driver/mysql"
+)
+
+// votedAtGrain is how precisely voters.voted_at records a cast: enough for turnout by the
+// hour in any time zone (every zone's offset is a multiple of 15 minutes), and no more.
+const votedAtGrain = 15 * time.Minute
+
+// receiptTries bounds the draws of a ballot id and receipt code after a duplicate. With
+// 128 and 73 random bits a second draw is already vanishingly rare.
+const receiptTries = 4
+
+// CastBallot records b as v's ballot and returns the receipt code to show the member once.
+//
+// It is one transaction of few round trips: a conditional UPDATE marks the voter as voted
+// only while they have not voted, their link is live, they are in good standing and the
+// election is in voting_open (InnoDB locks the voter's row, so of two concurrent casts the
+// second waits for the first and then finds nothing to update); then the ballot row, its
+// choices and the removal from the "not yet voted" group go in, and it commits before
+// returning. The ballot carries a random id, the receipt code and its choices, and
+// nothing that names the voter or the time.
+//
+// Errors: election.ErrAlreadyVoted when the member has voted (now or earlier, through any
+// replica), with nothing stored; ErrWindowClosed outside the voting window (server clock)
+// or state; ErrWrongState for a member not in good standing; ErrNotFound for a link that
+// was revoked meanwhile; ErrInvalid for a ballot that does not fit the election's paper.
+func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballot, now time.Time) (string, error) {
+	e := v.Election
+	if err := v.CheckInGoodStanding(); err != nil {
+		return "", err
+	}
+	if err := e.CheckVotingOpen(now); err != nil {
+		return "", err
+	}
+	if v.Voted {
+		return "", alreadyVoted(e)
+	}
+	paper, err := s.BallotPaper(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	choices, err := choiceRows(paper, b)
+	if err != nil {
+		return "", err
+	}
+	group := notVotedGroup(e.Definition)
+	var receipt string
+	err = s.retryDeadlock(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE voters v
+			  JOIN members m ON m.contact_id = v.contact_id
+			  JOIN elections e ON e.id = v.election_id
+			SET v.voted = TRUE, v.voted_at = ?
+			WHERE v.election_id = ? AND v.contact_id = ? AND v.voted = FALSE AND v.revoked_at IS NULL
+			  AND m.in_good_standing AND e.state = ?`,
+			now.UTC().Truncate(votedAtGrain), e.ID, v.ContactID, string(election.VotingOpen))
+		if err != nil {
+			return fmt.Errorf("store: cast ballot: mark voter: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: cast ballot: mark voter: %w", err)
+		} else if n != 1 {
+			return whyNotCast(ctx, tx, v, now)
+		}
+		if receipt, err = insertBallot(ctx, tx, e.ID, choices); err != nil {
+			return err
+		}
+		_, err = s.Outbox().EnqueueTx(ctx, tx, []outbox.Item{
+			outbox.RemoveFromGroup(outbox.Membership{Group: group, ContactID: v.ContactID})})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return receipt, nil
+}
+
+// choiceRow is one stored choice: a position key and a candidate id, or "RON".
+type choiceRow struct{ key, choice string }
+
+// choiceRows turns b into the rows of ballot_choices, checking it against paper on the way
+// (a ballot encoded against another election's paper must not be stored).
+func choiceRows(paper *election.BallotPaper, b election.Ballot) (rows []choiceRow, err error) {
+	defer func() {
+		// Decode indexes the paper with the ballot's marks; a foreign ballot may not fit.
+		if recover() != nil {
+			rows, err = nil, election.Errorf(election.ErrInvalid, "The ballot does not belong to this election. Reload the page and vote again.")
+		}
+	}()
+	c := paper.Decode(b)
+	if _, err := paper.Encode(c); err != nil {
+		return nil, err
+	}
+	for _, con := range paper.Contests() {
+		for _, id := range c[con.Key] {
+			choice := election.RONFormValue
+			if id != election.RON {
+				choice = strconv.FormatInt(id, 10)
+			}
+			rows = append(rows, choiceRow{con.Key, choice})
+		}
+	}
+	return rows, nil
+}
+
+// insertBallot stores a ballot with a fresh random id and receipt code, and its choices,
+// in one INSERT each. A duplicate id or code (error 1062, which rolls back the statement
+// only) is drawn again.
+func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []choiceRow) (string, error) {
+	var (
+		id      election.BallotID
+		receipt string
+		err     error
+	)
+	for try := 0; ; try++ {
+		if id, err = election.NewBallotID(rand.Reader); err != nil {
+			return "", fmt.Errorf("store: cast ballot: %w", err)
+		}
+		if receipt, err = election.NewReceiptCode(rand.Reader); err != nil {
+			return "", fmt.Errorf("store: cast ballot: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO ballots (id, election_id, receipt_code) VALUES (?, ?, ?)`,
+			id[:], electionID, receipt)
+		var myErr *mysql.MySQLError
+		if errors.As(err, &myErr) && myErr.Number == mysqlDuplicateKey && try+1 < receiptTries {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("store: cast ballot: insert ballot: %w", err)
+		}
+		break
+	}
+	if len(choices) == 0 {
+		return receipt, nil
+	}
+	args := make([]any, 0, 3*len(choices))
+	for _, c := range choices {
+		args = append(args, id[:], c.key, c.choice)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_choices (ballot_id, position_key, choice) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?,?,?),", len(choices)), ","), args...); err != nil {
+		return "", fmt.Errorf("store: cast ballot: insert %d choices: %w", len(choices), err)
+	}
+	return receipt, nil
+}
+
+// whyNotCast explains a cast whose voter update matched no row, reading the voter's
+// row as it is now (after any concurrent cast has committed).
+func whyNotCast(ctx context.Context, tx *sql.Tx, v *election.Voter, now time.Time) error {
+	var (
+		voted, revoked, standing bool
+		state                    string
+	)
+	err := tx.QueryRowContext(ctx, `
+		SELECT v.voted, v.revoked_at IS NOT NULL, COALESCE(m.in_good_standing, FALSE), e.state
+		FROM voters v
+		  JOIN elections e ON e.id = v.election_id
+		  LEFT JOIN members m ON m.contact_id = v.contact_id
+		WHERE v.election_id = ? AND v.contact_id = ?`, v.Election.ID, v.ContactID).Scan(&voted, &revoked, &standing, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		revoked = true
+	} else if err != nil {
+		return fmt.Errorf("store: cast ballot: check voter: %w", err)
+	}
+	switch {
+	case voted:
+		return alreadyVoted(v.Election)
+	case revoked:
+		return election.Errorf(election.ErrNotFound, "This voting link is no longer valid, so your ballot was not recorded. "+
+			"Use the most recent link you were sent, or ask the election committee for a new one.")
+	case !standing:
+		lapsed := *v
+		lapsed.InGoodStanding = false
+		return lapsed.CheckInGoodStanding()
+	}
+	st, err := election.ParseState(state)
+	if err != nil {
+		return fmt.Errorf("store: cast ballot: %w", err)
+	}
+	e := *v.Election
+	e.State = st
+	if err := e.CheckVotingOpen(now); err != nil {
+		return err
+	}
+	return election.Errorf(election.ErrWindowClosed, "Voting is not open in %s, so your ballot was not recorded.", e.Definition.Title)
+}
+
+func alreadyVoted(e *election.Election) error {
+	return election.Errorf(election.ErrAlreadyVoted, "You have already voted in %s. Each member votes once, "+
+		"so this ballot was not recorded and your first one stands. If you did not vote yourself, contact the election committee.",
+		e.Definition.Title)
+}
+
+// notVotedGroup is the election's "not yet voted" group.
+// TODO(BALLOT): outbox.NotVotedGroup once helper OUTBOX-WIRING commits it.
+func notVotedGroup(d *election.Definition) outbox.Group {
+	return outbox.Group{Name: "civivote_" + d.Slug + "_not_voted", Title: d.Title + " (not yet voted)"}
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"iter"
+	"strconv"
+
+	"github.com/civivote/civivote/election"
+)
+
+// Ballots returns an election's stored ballots in the order of their random ids (an
+// order that says nothing of who cast them or when), decoded against paper, for
+// election.Tally. It streams them: memory stays bounded whatever the turnout. The
+// sequence stops at the first error, which it yields with a zero Ballot.
+func (s *DB) Ballots(ctx context.Context, electionID int64, paper *election.BallotPaper) iter.Seq2[election.Ballot, error] {
+	return func(yield func(election.Ballot, error) bool) {
+		rows, err := s.sql.QueryContext(ctx, `
+			SELECT b.id, c.position_key, c.choice
+			FROM ballots b LEFT JOIN ballot_choices c ON c.ballot_id = b.id
+			WHERE b.election_id = ?
+			ORDER BY b.id`, electionID)
+		if err != nil {
+			yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
+			return
+		}
+		defer rows.Close()
+		var (
+			cur, id []byte
+			b       election.Ballot
+			started bool
+		)
+		for rows.Next() {
+			var key, choice sql.NullString
+			if err := rows.Scan(&id, &key, &choice); err != nil {
+				yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
+				return
+			}
+			if started && string(id) != string(cur) {
+				if !yield(b, nil) {
+					return
+				}
+				b = election.Ballot{}
+			}
+			started, cur = true, append(cur[:0], id...)
+			if !key.Valid {
+				continue // a ballot left wholly blank has no choice rows
+			}
+			if b, err = appendStoredChoice(paper, b, key.String, choice.String); err != nil {
+				yield(election.Ballot{}, fmt.Errorf("store: ballot %x of election %d: %w", cur, electionID, err))
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
+			return
+		}
+		if started {
+			yield(b, nil)
+		}
+	}
+}
+
+// appendStoredChoice reads one ballot_choices row back into b.
+func appendStoredChoice(paper *election.BallotPaper, b election.Ballot, key, choice string) (election.Ballot, error) {
+	id := election.RON
+	if choice != election.RONFormValue {
+		var err error
+		if id, err = strconv.ParseInt(choice, 10, 64); err != nil || id <= 0 {
+			return b, election.Errorf(election.ErrInvalid, "stored choice %q for %q is neither a candidate id nor %s", choice, key, election.RONFormValue)
+		}
+	}
+	return paper.AppendChoice(b, key, id)
+}
+
+// ReceiptCodes returns the receipt codes of an election's counted ballots in alphabetical
+// order, for the published list in which each voter finds theirs.
+func (s *DB) ReceiptCodes(ctx context.Context, electionID int64) ([]string, error) {
+	rows, err := s.sql.QueryContext(ctx, `
+		SELECT receipt_code FROM ballots WHERE election_id = ? ORDER BY receipt_code`, electionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: receipt codes of election %d: %w", electionID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, fmt.Errorf("store: receipt codes of election %d: %w", electionID, err)
+		}
+		out = append(out, code)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: receipt codes of election %d: %w", electionID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Turnout is how much of an election's roll has voted, overall and by hour, for the
+// committee. It counts voters marked as voted, never ballots, so it says nothing about
+// how anyone voted.
+type Turnout struct {
+	// Eligible counts the members who may vote or have voted: live links of members in
+	// good standing, plus everyone who has voted (a member who lapses after voting still
+	// voted).
+	Eligible int
+	Voted    int
+	// ByHour counts casts per hour of the election's local time, in order; hours in which
+	// nobody voted are absent.
+	ByHour []HourTurnout
+}
+
+// HourTurnout is the casts of one local hour.
+type HourTurnout struct {
+	// Start is the hour's first instant, in the election's time zone.
+	Start time.Time
+	Voted int
+}
+
+// Share returns Voted / Eligible, from 0 to 1.
+func (t *Turnout) Share() float64 {
+	if t.Eligible == 0 {
+		return 0
+	}
+	return float64(t.Voted) / float64(t.Eligible)
+}
+
+// Turnout returns the turnout of the election stored under slug (election.ErrNotFound
+// when there is none).
+func (s *DB) Turnout(ctx context.Context, slug string) (*Turnout, error) {
+	e, err := s.GetElection(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	var t Turnout
+	if err := s.sql.QueryRowContext(ctx, `
+		SELECT COUNT(*), COALESCE(SUM(v.voted), 0)
+		FROM voters v LEFT JOIN members m ON m.contact_id = v.contact_id
+		WHERE v.election_id = ? AND (v.voted OR (v.revoked_at IS NULL AND m.in_good_standing))`,
+		e.ID).Scan(&t.Eligible, &t.Voted); err != nil {
+		return nil, fmt.Errorf("store: turnout of %s: %w", slug, err)
+	}
+	rows, err := s.sql.QueryContext(ctx, `
+		SELECT voted_at, COUNT(*) FROM voters
+		WHERE election_id = ? AND voted AND voted_at IS NOT NULL
+		GROUP BY voted_at ORDER BY voted_at`, e.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: turnout of %s by hour: %w", slug, err)
+	}
+	defer rows.Close()
+	loc := e.Definition.Location
+	for rows.Next() {
+		var (
+			at time.Time
+			n  int
+		)
+		if err := rows.Scan(&at, &n); err != nil {
+			return nil, fmt.Errorf("store: turnout of %s by hour: %w", slug, err)
+		}
+		// voted_at is a UTC quarter hour; the local hour it falls in starts as many minutes
+		// earlier as its local minute says (zones may be 30 or 45 minutes off UTC, and
+		// subtracting keeps the two 01:00 hours of an autumn night apart).
+		local := at.In(loc)
+		start := local.Add(-time.Duration(local.Minute()) * time.Minute)
+		if k := len(t.ByHour); k > 0 && t.ByHour[k-1].Start.Equal(start) {
+			t.ByHour[k-1].Voted += n
+		} else {
+			t.ByHour = append(t.ByHour, HourTurnout{Start: start, Voted: n})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: turnout of %s by hour: %w", slug, err)
+	}
+	return &t, nil
+}
