@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,6 +31,20 @@ type Options struct {
 	Elections Elections
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// Voters finds the member behind a personal link; nil: no member pages.
+	Voters Voters
+	// Nominations backs the member's nomination page; needed with Voters.
+	Nominations Nominations
+	// PublicCandidates backs the public list of accepted candidates; nil: no such page.
+	PublicCandidates PublicCandidates
+	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
+	TokenSecret []byte
+	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
+	PublicURL string
+	// Contact says whom members should ask for help, e.g. "the election committee at
+	// elections@example.org"; empty gives a generic line.
+	Contact string
 }
 
 // Server holds civivote's routes and their dependencies.
@@ -43,11 +58,31 @@ type Server struct {
 	now       func() time.Time
 	metrics   *httpMetrics
 	mux       *http.ServeMux
+
+	views            *views
+	voters           Voters
+	nominations      Nominations
+	publicCandidates PublicCandidates
+	tokenSecret      []byte
+	secureCookies    bool
+	contact          string
 }
 
-// New builds the server and registers its HTTP metrics on opts.Registry.
+// New builds the server and registers its HTTP metrics on opts.Registry. It panics if the
+// embedded page templates do not parse: that is a bug in the binary, caught by its tests.
 func New(opts Options) *Server {
+	views, err := parseViews()
+	if err != nil {
+		panic(err)
+	}
 	s := &Server{
+		views:            views,
+		voters:           opts.Voters,
+		nominations:      opts.Nominations,
+		publicCandidates: opts.PublicCandidates,
+		tokenSecret:      opts.TokenSecret,
+		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
+		contact:          opts.Contact,
 		log:       opts.Logger,
 		ready:     opts.Ready,
 		tokens:    opts.Tokens,
@@ -66,6 +101,9 @@ func New(opts Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.contact == "" {
+		s.contact = "the election committee or your membership administrator"
+	}
 	s.metrics = newHTTPMetrics(s.reg)
 	s.routes()
 	return s
@@ -81,6 +119,7 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /api/admin/members/{contact}", s.api(RoleObserver, s.handleMember))
 		s.mux.Handle("POST /api/admin/members/{contact}/override", s.api(RoleAdmin, s.handleOverride))
 	}
+	s.memberRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
 		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))
