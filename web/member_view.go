@@ -21,23 +21,23 @@ type memberView struct {
 	Nominations string
 	Voting      string
 	// Open says the nomination form is shown; otherwise Closed says why not and when.
-	Open          bool
-	Closed        string
-	After         bool // nominations have closed (rather than not yet opened)
-	MaxWords      int
-	OnePosition   bool
-	Candidacies   []candidacyView
-	Positions     []positionView
-	Editing       bool
-	Statement     string
-	StatementErr  []string
-	PositionErr   []string
+	Open         bool
+	Closed       string
+	After        bool // nominations have closed (rather than not yet opened)
+	MaxWords     int
+	OnePosition  bool
+	Candidacies  []candidacyView
+	Positions    []positionView
+	Editing      bool
+	Statement    string
+	StatementErr []string
+	PositionErr  []string
 	// CoAllowed says some position may be held as a co-officership; SoloOnly names the
 	// positions that may not.
-	CoAllowed bool
-	SoloOnly  []string
-	CoChecked bool
-	CoErr     []string
+	CoAllowed     bool
+	SoloOnly      []string
+	CoChecked     bool
+	CoErr         []string
 	Errors        []errorLink
 	CandidatesURL string
 }

@@ -83,14 +83,14 @@ func New(opts Options) *Server {
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
-		log:       opts.Logger,
-		ready:     opts.Ready,
-		tokens:    opts.Tokens,
-		roster:    opts.Roster,
-		elections: opts.Elections,
-		reg:       opts.Registry,
-		now:       opts.Now,
-		mux:       http.NewServeMux(),
+		log:              opts.Logger,
+		ready:            opts.Ready,
+		tokens:           opts.Tokens,
+		roster:           opts.Roster,
+		elections:        opts.Elections,
+		reg:              opts.Registry,
+		now:              opts.Now,
+		mux:              http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()
