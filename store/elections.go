@@ -249,27 +249,16 @@ func (s *DB) ListElections(ctx context.Context) ([]*StoredElection, error) {
 
 // AdvanceElection moves the election one state on at the committee's request (see
 // election.ManualAdvance) and records who, why, and from and to which state in the audit
-// log, in one transaction. It returns the new state.
-func (s *DB) AdvanceElection(ctx context.Context, slug, reason, actor string, now time.Time) (election.State, error) {
-	var next election.State
-	err := s.Transact(ctx, func(tx *sql.Tx) error {
-		cur, err := loadElection(ctx, tx, slug, " FOR UPDATE")
-		if err != nil {
-			return err
-		}
-		next, err = election.ManualAdvance(cur.State, reason)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, updated_at = ? WHERE id = ?`,
-			string(next), now.UTC(), cur.ID); err != nil {
-			return fmt.Errorf("store: advance election %s: %w", slug, err)
-		}
-		return audit(ctx, tx, now, actor, ActionElectionAdvanced, cur.ID,
-			map[string]any{"from": string(cur.State), "to": string(next), "reason": reason})
-	})
-	if err != nil {
+// log. The step runs the same entry effects as a scheduled one (see AdvanceDue): links are
+// issued with lc when nominations or voting open, seats fixed when nominations close. It
+// returns the new state.
+func (s *DB) AdvanceElection(ctx context.Context, slug, reason string, lc LinkConfig, actor string, now time.Time) (election.State, error) {
+	tr, _, err := s.advanceTo(ctx, slug, lc, now, func(cur *StoredElection) (election.State, string, error) {
+		next, err := election.ManualAdvance(cur.State, reason)
+		return next, reason, err
+	}, actor)
+	if tr.To == "" {
 		return "", err
 	}
-	return next, nil
+	return tr.To, err
 }

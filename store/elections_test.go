@@ -131,10 +131,10 @@ func TestApplyChangedTitleUpdatesDraftAndIsRefusedOnceNominationsOpen(t *testing
 		t.Fatalf("title after update = %q, %v", got.Definition.Title, err)
 	}
 
-	if _, err := db.AdvanceElection(ctx, def.Slug, "", "test", applyNow); !errors.Is(err, election.ErrInvalid) {
+	if _, err := db.AdvanceElection(ctx, def.Slug, "", testLinks, "test", applyNow); !errors.Is(err, election.ErrInvalid) {
 		t.Errorf("advance without a reason: %v, want ErrInvalid", err)
 	}
-	next, err := db.AdvanceElection(ctx, def.Slug, "committee agreed to open early", "test", applyNow)
+	next, err := db.AdvanceElection(ctx, def.Slug, "committee agreed to open early", testLinks, "test", applyNow)
 	if err != nil || next != election.NominationsOpen {
 		t.Fatalf("advance = %s, %v; want nominations_open", next, err)
 	}
@@ -160,7 +160,7 @@ func TestApplyChangedTitleUpdatesDraftAndIsRefusedOnceNominationsOpen(t *testing
 	if !bytes.Contains([]byte(details), []byte("committee agreed to open early")) || !bytes.Contains([]byte(details), []byte(`"nominations_open"`)) {
 		t.Errorf("advance audit details %s lack the reason or the new state", details)
 	}
-	if _, err := db.AdvanceElection(ctx, "no-such-election", "x", "test", applyNow); !errors.Is(err, election.ErrNotFound) {
+	if _, err := db.AdvanceElection(ctx, "no-such-election", "x", testLinks, "test", applyNow); !errors.Is(err, election.ErrNotFound) {
 		t.Errorf("advance unknown election: %v, want ErrNotFound", err)
 	}
 	if _, err := db.GetElection(ctx, "no-such-election"); !errors.Is(err, election.ErrNotFound) {

@@ -208,12 +208,12 @@ func runElectionAdvance(ctx context.Context, e env, args []string) error {
 	if strings.TrimSpace(*reason) == "" {
 		return usageErr("civivote election advance: --reason is required: the audit log records why the committee moved the election on")
 	}
-	db, done, err := openElectionDB(ctx, e)
+	db, lc, done, err := openLinkDB(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer done()
-	next, err := db.AdvanceElection(ctx, slug, *reason, "cli", time.Now())
+	next, err := db.AdvanceElection(ctx, slug, *reason, lc, "cli", time.Now())
 	if err != nil {
 		return fmt.Errorf("civivote election advance: %w", err)
 	}
@@ -221,8 +221,12 @@ func runElectionAdvance(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// electionStore gives the admin API the store's elections in web's terms.
-type electionStore struct{ db *store.DB }
+// electionStore gives the admin API the store's elections in web's terms; lc issues the
+// links when an advance opens nominations or voting.
+type electionStore struct {
+	db *store.DB
+	lc store.LinkConfig
+}
 
 func (s electionStore) ApplyElection(ctx context.Context, def *election.Definition, source []byte, actor string, now time.Time) (election.Change, error) {
 	return s.db.ApplyElection(ctx, def, source, actor, now)
@@ -249,7 +253,7 @@ func (s electionStore) GetElection(ctx context.Context, slug string) (web.Stored
 }
 
 func (s electionStore) AdvanceElection(ctx context.Context, slug, reason, actor string, now time.Time) (election.State, error) {
-	return s.db.AdvanceElection(ctx, slug, reason, actor, now)
+	return s.db.AdvanceElection(ctx, slug, reason, s.lc, actor, now)
 }
 
 func webElection(el *store.StoredElection) web.StoredElection {

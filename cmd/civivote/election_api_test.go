@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/store/storetest"
 	"github.com/civivote/civivote/web"
 )
@@ -29,7 +30,7 @@ func electionAPI(t *testing.T) (*httptest.Server, string) {
 	admin, observer := sha256.Sum256([]byte(electionsAdminToken)), sha256.Sum256([]byte(electionsObserverToken))
 	srv := web.New(web.Options{
 		Tokens:    web.APITokens{Admin: &admin, Observer: &observer},
-		Elections: electionStore{db},
+		Elections: electionStore{db: db, lc: store.LinkConfig{Secret: []byte(testTokenSecret), Field: "Union_Sync.voting_link"}},
 		Now:       func() time.Time { return time.Date(2022, 12, 1, 9, 0, 0, 0, time.UTC) },
 	})
 	ts := httptest.NewServer(srv.Handler())

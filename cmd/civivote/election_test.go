@@ -51,7 +51,7 @@ func mustRun(t *testing.T, env map[string]string, args ...string) string {
 }
 
 func TestElectionApplyListShowAdvance(t *testing.T) {
-	env := dbEnv(t)
+	env := linkEnv(t)
 	wise := electionFixture(t, "wise-ra-2023.yaml")
 	wsn := electionFixture(t, "wsn-board-2024.yaml")
 

@@ -45,6 +45,7 @@ var commands = map[string]command{
 	"check":       {"check the connection to CiviCRM and everything civivote needs there", runCheck},
 	"sync":        {"sync the roster of members in good standing from CiviCRM now (--dry-run, --force)", runSync},
 	"election":    {"define elections from YAML, list and show them, and move one on by hand", runElection},
+	"tokens":      {"issue the personal voting links of an election, or a new link for one member", runTokens},
 	"roster":      {"show a member's standing (\"why can't I vote?\") or override it for a dispute", runRoster},
 	"version":     {"print the version and exit", runVersion},
 	"healthcheck": {"exit 0 when the local server answers /healthz (for container health checks)", runHealthcheck},

@@ -68,7 +68,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
-		Elections: electionStore{db}})
+		Elections: electionStore{db: db, lc: linkConfig(cfg)}})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
