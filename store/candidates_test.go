@@ -58,10 +58,15 @@ func newCandEnv(t *testing.T) *candEnv {
 	return env
 }
 
-// advance moves the election one state on, as the committee would.
+// advance moves the election one state on. It sets the state directly, without the
+// lifecycle's entry effects (links, seats), so these tests see only what they do.
 func (env *candEnv) advance() {
 	env.t.Helper()
-	if _, err := env.db.AdvanceElection(env.ctx, candSlug, "test", "test", duringNominations); err != nil {
+	next, ok := env.election().State.Next()
+	if !ok {
+		env.t.Fatal("the election has no next state")
+	}
+	if _, err := env.db.SQL().ExecContext(env.ctx, `UPDATE elections SET state = ? WHERE slug = ?`, string(next), candSlug); err != nil {
 		env.t.Fatal(err)
 	}
 }
@@ -73,6 +78,24 @@ func (env *candEnv) election() *store.StoredElection {
 		env.t.Fatal(err)
 	}
 	return el
+}
+
+// member puts a member on the roster and on the election's roll, and returns them as
+// their personal link finds them.
+func (env *candEnv) member(contact int64, name string, inGoodStanding bool) *election.Voter {
+	env.t.Helper()
+	el := env.election()
+	if _, err := env.db.SQL().ExecContext(env.ctx, `
+		INSERT INTO members (contact_id, display_name, in_good_standing, first_seen_at, last_seen_at)
+		VALUES (?, ?, ?, ?, ?)`, contact, name, inGoodStanding, duringNominations, duringNominations); err != nil {
+		env.t.Fatal(err)
+	}
+	if _, err := env.db.SQL().ExecContext(env.ctx, `
+		INSERT INTO voters (election_id, contact_id, generation, issued_at) VALUES (?, ?, 0, ?)`,
+		el.ID, contact, duringNominations); err != nil {
+		env.t.Fatal(err)
+	}
+	return &election.Voter{Election: &el.Election, ContactID: contact, Name: name, InGoodStanding: true}
 }
 
 // candidate stores a candidate row directly, for tests of what happens after nominations.
