@@ -201,7 +201,7 @@ func (s *DB) restoreReturned(ctx context.Context, tx *sql.Tx, e *StoredElection,
 
 // heldClause keeps off the roll, once roll_closes has passed, members who became eligible
 // at or after it: first seen then, or made current again by a sync then.
-const heldClause = ` AND (m.first_seen_at >= ? OR EXISTS (SELECT 1 FROM audit_log a
+const heldClause = ` (m.first_seen_at >= ? OR EXISTS (SELECT 1 FROM audit_log a
 	WHERE a.contact_id = m.contact_id AND a.action = '` + roster.ActionReactivated + `' AND a.at >= ?))`
 
 // newMembers is the query of members in good standing without a link; extra narrows it.
@@ -245,7 +245,7 @@ func countHeld(ctx context.Context, tx *sql.Tx, e *StoredElection, now time.Time
 	}
 	rc := e.Definition.RollCloses.UTC()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+newMembers+heldClause, e.ID, rc, rc).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*)`+newMembers+` AND`+heldClause, e.ID, rc, rc).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count members kept off the closed roll of %s: %w", e.Definition.Slug, err)
 	}
 	return n, nil
