@@ -12,9 +12,10 @@ build:
 	$(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/civivote ./cmd/civivote
 
 ## test: formatting, vet, staticcheck, then every test with the race detector against a real
-## MariaDB (started privately when none runs; see scripts/with-mariadb)
+## MariaDB (started privately when none runs; see scripts/with-mariadb), with Chromium and
+## axe-core for the browser tests (installed when missing; see scripts/with-browser)
 test: check
-	scripts/with-mariadb $(GO) test -race -count=1 -timeout 20m $(PKGS)
+	scripts/with-browser scripts/with-mariadb $(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 ## check: gofmt, go vet and staticcheck
 check: fmt vet staticcheck
