@@ -158,7 +158,15 @@ func runElectionShow(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeElection(e.stdout, el)
+	if err := writeElection(e.stdout, el); err != nil {
+		return err
+	}
+	sum, err := db.CandidateSummary(ctx, el.ID)
+	if err != nil {
+		return err
+	}
+	writeCandidateSummary(e.stdout, el.Definition, sum)
+	return nil
 }
 
 // writeElection prints what the committee checks before and during an election: every
