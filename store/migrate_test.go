@@ -59,7 +59,7 @@ func TestMigrateCreatesSchemaOnceAndIsIdempotent(t *testing.T) {
 		t.Fatalf("after migrate: status %+v, err %v", st, err)
 	}
 
-	for _, table := range []string{"members", "sync_runs", "elections", "positions", "candidates", "voters", "ballots", "ballot_choices", "outbox", "audit_log", "leases"} {
+	for _, table := range []string{"members", "sync_runs", "elections", "positions", "candidates", "voters", "ballots", "outbox", "audit_log", "leases"} {
 		var n int
 		if err := db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
 			t.Errorf("table %s: %v", table, err)
