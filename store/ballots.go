@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/civivote/civivote/election"
@@ -30,7 +30,7 @@ const receiptTries = 4
 // election is in voting_open (InnoDB locks the voter's row, so of two concurrent casts the
 // second waits for the first and then finds nothing to update); then the ballot row, its
 // choices and the removal from the "not yet voted" group go in, and it commits before
-// returning. The ballot carries a random id, the receipt code and its choices, and
+// returning. The ballot is one row: a random id, the receipt code and the choices, and
 // nothing that names the voter or the time.
 //
 // Errors: election.ErrAlreadyVoted when the member has voted (now or earlier, through any
@@ -52,7 +52,7 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 	if err != nil {
 		return "", err
 	}
-	choices, err := choiceRows(paper, b)
+	choices, err := encodeChoices(paper, b)
 	if err != nil {
 		return "", err
 	}
@@ -88,73 +88,60 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 	return receipt, nil
 }
 
-// choiceRow is one stored choice: a position key and a candidate id, or "RON".
-type choiceRow struct{ key, choice string }
-
-// choiceRows turns b into the rows of ballot_choices, checking it against paper on the way
-// (a ballot encoded against another election's paper must not be stored).
-func choiceRows(paper *election.BallotPaper, b election.Ballot) (rows []choiceRow, err error) {
+// encodeChoices turns b into what ballots.choices holds, checking it against paper on the
+// way (a ballot encoded against another election's paper must not be stored): a JSON
+// object from position key to the chosen candidate ids in decimal, or "RON".
+func encodeChoices(paper *election.BallotPaper, b election.Ballot) (js []byte, err error) {
 	defer func() {
 		// Decode indexes the paper with the ballot's marks; a foreign ballot may not fit.
 		if recover() != nil {
-			rows, err = nil, election.Errorf(election.ErrInvalid, "The ballot does not belong to this election. Reload the page and vote again.")
+			js, err = nil, election.Errorf(election.ErrInvalid, "The ballot does not belong to this election. Reload the page and vote again.")
 		}
 	}()
 	c := paper.Decode(b)
 	if _, err := paper.Encode(c); err != nil {
 		return nil, err
 	}
-	for _, con := range paper.Contests() {
-		for _, id := range c[con.Key] {
+	out := make(map[string][]string, len(c))
+	for key, ids := range c {
+		for _, id := range ids {
 			choice := election.RONFormValue
 			if id != election.RON {
 				choice = strconv.FormatInt(id, 10)
 			}
-			rows = append(rows, choiceRow{con.Key, choice})
+			out[key] = append(out[key], choice)
 		}
 	}
-	return rows, nil
+	if js, err = json.Marshal(out); err != nil {
+		return nil, fmt.Errorf("store: cast ballot: %w", err)
+	}
+	return js, nil
 }
 
-// insertBallot stores a ballot with a fresh random id and receipt code, and its choices,
-// in one INSERT each. A duplicate id or code (error 1062, which rolls back the statement
-// only) is drawn again.
-func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []choiceRow) (string, error) {
-	var (
-		id      election.BallotID
-		receipt string
-		err     error
-	)
-	for try := 0; ; try++ {
-		if id, err = election.NewBallotID(rand.Reader); err != nil {
-			return "", fmt.Errorf("store: cast ballot: %w", err)
-		}
-		if receipt, err = election.NewReceiptCode(rand.Reader); err != nil {
-			return "", fmt.Errorf("store: cast ballot: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO ballots (id, election_id, receipt_code) VALUES (?, ?, ?)`,
-			id[:], electionID, receipt)
-		var myErr *mysql.MySQLError
-		if errors.As(err, &myErr) && myErr.Number == mysqlDuplicateKey && try+1 < receiptTries {
-			continue
-		}
+// insertBallot stores a ballot, its choices in its row, with a fresh random id and receipt
+// code. A duplicate id or code (error 1062, which rolls back the statement only) is drawn
+// again.
+func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []byte) (string, error) {
+	for try := 1; ; try++ {
+		id, err := election.NewBallotID(rand.Reader)
 		if err != nil {
+			return "", fmt.Errorf("store: cast ballot: %w", err)
+		}
+		receipt, err := election.NewReceiptCode(rand.Reader)
+		if err != nil {
+			return "", fmt.Errorf("store: cast ballot: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO ballots (id, election_id, receipt_code, choices) VALUES (?, ?, ?, ?)`,
+			id[:], electionID, receipt, choices)
+		var myErr *mysql.MySQLError
+		switch {
+		case err == nil:
+			return receipt, nil
+		case errors.As(err, &myErr) && myErr.Number == mysqlDuplicateKey && try < receiptTries:
+		default:
 			return "", fmt.Errorf("store: cast ballot: insert ballot: %w", err)
 		}
-		break
 	}
-	if len(choices) == 0 {
-		return receipt, nil
-	}
-	args := make([]any, 0, 3*len(choices))
-	for _, c := range choices {
-		args = append(args, id[:], c.key, c.choice)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_choices (ballot_id, position_key, choice) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?,?,?),", len(choices)), ","), args...); err != nil {
-		return "", fmt.Errorf("store: cast ballot: insert %d choices: %w", len(choices), err)
-	}
-	return receipt, nil
 }
 
 // whyNotCast explains a cast whose voter update matched no row, reading the voter's

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"strconv"
@@ -16,50 +16,51 @@ import (
 // sequence stops at the first error, which it yields with a zero Ballot.
 func (s *DB) Ballots(ctx context.Context, electionID int64, paper *election.BallotPaper) iter.Seq2[election.Ballot, error] {
 	return func(yield func(election.Ballot, error) bool) {
-		rows, err := s.sql.QueryContext(ctx, `
-			SELECT b.id, c.position_key, c.choice
-			FROM ballots b LEFT JOIN ballot_choices c ON c.ballot_id = b.id
-			WHERE b.election_id = ?
-			ORDER BY b.id`, electionID)
+		rows, err := s.sql.QueryContext(ctx, `SELECT id, choices FROM ballots WHERE election_id = ? ORDER BY id`, electionID)
 		if err != nil {
 			yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
 			return
 		}
 		defer rows.Close()
-		var (
-			cur, id []byte
-			b       election.Ballot
-			started bool
-		)
+		var id, js []byte
 		for rows.Next() {
-			var key, choice sql.NullString
-			if err := rows.Scan(&id, &key, &choice); err != nil {
+			if err := rows.Scan(&id, &js); err != nil {
 				yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
 				return
 			}
-			if started && string(id) != string(cur) {
-				if !yield(b, nil) {
-					return
-				}
-				b = election.Ballot{}
+			b, err := decodeChoices(paper, js)
+			if err != nil {
+				yield(election.Ballot{}, fmt.Errorf("store: ballot %x of election %d: %w", id, electionID, err))
+				return
 			}
-			started, cur = true, append(cur[:0], id...)
-			if !key.Valid {
-				continue // a ballot left wholly blank has no choice rows
-			}
-			if b, err = appendStoredChoice(paper, b, key.String, choice.String); err != nil {
-				yield(election.Ballot{}, fmt.Errorf("store: ballot %x of election %d: %w", cur, electionID, err))
+			if !yield(b, nil) {
 				return
 			}
 		}
 		if err := rows.Err(); err != nil {
 			yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
-			return
-		}
-		if started {
-			yield(b, nil)
 		}
 	}
+}
+
+// decodeChoices reads ballots.choices back against paper (see encodeChoices).
+func decodeChoices(paper *election.BallotPaper, js []byte) (election.Ballot, error) {
+	var (
+		b       election.Ballot
+		choices map[string][]string
+	)
+	if err := json.Unmarshal(js, &choices); err != nil {
+		return b, election.Errorf(election.ErrInvalid, "stored choices are not a JSON object of lists: %v", err)
+	}
+	for key, list := range choices {
+		for _, choice := range list {
+			var err error
+			if b, err = appendStoredChoice(paper, b, key, choice); err != nil {
+				return b, err
+			}
+		}
+	}
+	return b, nil
 }
 
 // appendStoredChoice reads one ballot_choices row back into b.
