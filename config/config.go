@@ -37,6 +37,10 @@ type Config struct {
 	SyncSchedule        string `env:"SYNC_SCHEDULE" envDefault:"*/15 * * * *" help:"cron schedule of the roster sync (5 fields; may start with CRON_TZ=Zone)"`
 	SyncMaxLapsePercent int    `env:"SYNC_MAX_LAPSE_PERCENT" envDefault:"10" help:"a sync that would lapse more than this percentage of members in good standing stops and reports instead, unless forced"`
 
+	OutboxWriters  int    `env:"OUTBOX_WRITERS" envDefault:"2" help:"CiviCRM write calls (voting links, group changes, officers) in flight at once, across all replicas; a 2-core CiviCRM gains nothing from more than 2"`
+	OutboxBatch    int    `env:"OUTBOX_BATCH" envDefault:"150" help:"records per CiviCRM write call; 100-200 keeps each call to a few seconds, far from PHP's 30 s limit that cuts big batches half-applied"`
+	OutboxSchedule string `env:"OUTBOX_SCHEDULE" envDefault:"@every 15s" help:"how often one replica delivers queued CiviCRM writes (a cron schedule or @every DURATION); each run works until nothing is due"`
+
 	ListenAddr      string        `env:"LISTEN_ADDR" envDefault:":8080" help:"HTTP listen address"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" help:"how long a stopping server waits for requests in flight"`
 

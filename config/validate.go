@@ -17,6 +17,10 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // with HMAC-SHA256, whose key should carry at least 256 bits.
 const MinTokenSecretBytes = 32
 
+// MaxOutboxBatch is the largest CIVIVOTE_OUTBOX_BATCH accepted: a Contact.save of 500
+// records takes about 8 s on a real site, and much more risks PHP's time limit.
+const MaxOutboxBatch = 500
+
 // validate checks what the types alone cannot. It returns one problem per bad variable.
 func (c *Config) validate() []problem {
 	var ps []problem
@@ -69,6 +73,15 @@ func (c *Config) validate() []problem {
 	}
 	if c.SyncMaxLapsePercent < 0 || c.SyncMaxLapsePercent > 100 {
 		add("SYNC_MAX_LAPSE_PERCENT", "must be between 0 and 100, got %d", c.SyncMaxLapsePercent)
+	}
+	if c.OutboxWriters < 1 || c.OutboxWriters > 16 {
+		add("OUTBOX_WRITERS", "must be between 1 and 16, got %d: more writers than CiviCRM's server has cores only slow each call down", c.OutboxWriters)
+	}
+	if c.OutboxBatch < 1 || c.OutboxBatch > MaxOutboxBatch {
+		add("OUTBOX_BATCH", "must be between 1 and %d, got %d: 100-200 is best (a real site saved about 2,900 contacts before PHP's time limit cut the call)", MaxOutboxBatch, c.OutboxBatch)
+	}
+	if _, err := cronParser.Parse(c.OutboxSchedule); err != nil {
+		add("OUTBOX_SCHEDULE", "is not a schedule (%v): use @every 15s, or five cron fields such as * * * * *", err)
 	}
 	if c.PublicURL != "" {
 		if msg := checkBaseURL(c.PublicURL); msg != "" {
