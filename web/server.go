@@ -38,6 +38,8 @@ type Options struct {
 	Nominations Nominations
 	// PublicCandidates backs the public list of accepted candidates; nil: no such page.
 	PublicCandidates PublicCandidates
+	// Candidates backs the committee's candidate endpoints; nil: none.
+	Candidates CandidateReview
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -63,6 +65,7 @@ type Server struct {
 	voters           Voters
 	nominations      Nominations
 	publicCandidates PublicCandidates
+	candidates       CandidateReview
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -80,6 +83,7 @@ func New(opts Options) *Server {
 		voters:           opts.Voters,
 		nominations:      opts.Nominations,
 		publicCandidates: opts.PublicCandidates,
+		candidates:       opts.Candidates,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -120,6 +124,7 @@ func (s *Server) routes() {
 		s.mux.Handle("POST /api/admin/members/{contact}/override", s.api(RoleAdmin, s.handleOverride))
 	}
 	s.memberRoutes()
+	s.candidateRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
 		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))
