@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/civivote/civivote/election"
 	"github.com/civivote/civivote/internal/browsertest"
 )
 
@@ -21,13 +20,14 @@ var pageWidths = []int64{320, 375, 1280}
 func TestBrowserNominationPages(t *testing.T) {
 	b := browsertest.New(t)
 	shots := browsertest.ScreenshotDir(t)
-	env, token := newPagesEnv(t, "")
+	env := newStoreEnv(t)
+	link := token(101, 0)
 
-	// Opening the link lands on the member's page with the token gone from the URL and
+	// Opening the link lands on the member's page with the link gone from the URL and
 	// kept in an HttpOnly cookie instead.
-	b.Do(chromedp.Navigate(env.ts.URL + "/v/" + token))
+	b.Do(chromedp.Navigate(env.ts.URL + "/v/" + link))
 	loc := browsertest.Eval[string](b, "location.href")
-	if loc != env.ts.URL+"/member/wise-ra-2023" || strings.Contains(loc, token) {
+	if loc != env.ts.URL+"/member/wise-ra-2023" || strings.Contains(loc, link) {
 		t.Fatalf("after opening the link the browser is at %s", loc)
 	}
 	cookies, err := chromedp.Run(b.Ctx, func(ctx context.Context, t *chromedp.Target) (network.GetCookiesResult, error) {
@@ -39,14 +39,14 @@ func TestBrowserNominationPages(t *testing.T) {
 	found := false
 	for _, c := range cookies.Cookies {
 		if c.Name == "civivote_link" {
-			found = c.Value == token && c.HTTPOnly && c.Path == "/member/wise-ra-2023" && c.SameSite == network.CookieSameSiteLax
+			found = c.Value == link && c.HTTPOnly && c.Path == "/member/wise-ra-2023" && c.SameSite == network.CookieSameSiteLax
 		}
 	}
 	if !found {
 		t.Errorf("no HttpOnly, SameSite=Lax civivote_link cookie for the page: %+v", cookies.Cookies)
 	}
-	if strings.Contains(browsertest.Eval[string](b, "document.cookie"), token) {
-		t.Error("page scripts can read the token")
+	if strings.Contains(browsertest.Eval[string](b, "document.cookie"), link) {
+		t.Error("page scripts can read the link")
 	}
 	b.CheckPage(shots, "member", pageWidths...)
 
@@ -66,7 +66,7 @@ func TestBrowserNominationPages(t *testing.T) {
 	b.CheckPage(shots, "member-error", pageWidths...)
 	b.Do(chromedp.Click(chromedp.CSS(`#error-summary a[href="#statement"]`)))
 	b.WaitFor(`document.activeElement && document.activeElement.id === "statement"`)
-	if env.store.writes != 0 {
+	if n := env.count(`SELECT COUNT(*) FROM candidates`); n != 0 {
 		t.Fatal("the refused nomination was stored")
 	}
 
@@ -83,18 +83,20 @@ func TestBrowserNominationPages(t *testing.T) {
 	b.WaitFor(`location.pathname.endsWith("/withdraw")`)
 	b.CheckPage(shots, "withdraw", pageWidths...)
 
-	env.store.accept()
+	if err := env.db.AcceptCandidate(env.ctx, slug, int64(env.count(`SELECT id FROM candidates WHERE contact_id = 101`)), "test", inNominations); err != nil {
+		t.Fatal(err)
+	}
 	b.Do(chromedp.Navigate(env.ts.URL + "/elections/wise-ra-2023/candidates"))
 	b.CheckPage(shots, "candidates", pageWidths...)
 
-	b.Do(chromedp.Navigate(env.ts.URL + "/v/" + election.DeriveToken(testSecret, "wise-ra-2023", 999, 1)))
+	b.Do(chromedp.Navigate(env.ts.URL + "/v/" + link[:10] + "not-a-link-at-all-000000000000000"))
 	b.CheckPage(shots, "link-not-found", pageWidths...)
 }
 
 func TestBrowserNominationByKeyboardOnly(t *testing.T) {
 	b := browsertest.New(t)
-	env, token := newPagesEnv(t, "")
-	b.Do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(env.ts.URL+"/v/"+token))
+	env := newStoreEnv(t)
+	b.Do(chromedp.EmulateViewport(375, 800), chromedp.Navigate(env.ts.URL+"/v/"+token(101, 0)))
 
 	// Tab through the page as a keyboard user does, acting on the fields on the way.
 	const focused = `(() => { const e = document.activeElement; return e === document.body ? "body" :
@@ -139,7 +141,7 @@ func TestBrowserNominationByKeyboardOnly(t *testing.T) {
 		t.Errorf("tab order is not position, statement, co-officership, submit: %v", order)
 	}
 	b.WaitFor(`document.querySelector(".notice-success") !== null`)
-	cands, _ := env.store.MemberCandidacies(t.Context(), 7, 101)
+	cands, _ := env.db.MemberCandidacies(env.ctx, int64(env.count(`SELECT id FROM elections WHERE slug = ?`, slug)), 101)
 	if len(cands) != 1 || cands[0].PositionKey != "treasurer" || !cands[0].CoOfficershipConsent ||
 		cands[0].Statement != "I am Ada Worker, standing for Treasurer by keyboard." {
 		t.Errorf("stored by keyboard: %+v", cands)
