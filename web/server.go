@@ -40,6 +40,8 @@ type Options struct {
 	PublicCandidates PublicCandidates
 	// Candidates backs the committee's candidate endpoints; nil: none.
 	Candidates CandidateReview
+	// Links backs the token endpoints (issue, reissue); nil: none.
+	Links Links
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -66,6 +68,7 @@ type Server struct {
 	nominations      Nominations
 	publicCandidates PublicCandidates
 	candidates       CandidateReview
+	links            Links
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -84,6 +87,7 @@ func New(opts Options) *Server {
 		nominations:      opts.Nominations,
 		publicCandidates: opts.PublicCandidates,
 		candidates:       opts.Candidates,
+		links:            opts.Links,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -124,6 +128,7 @@ func (s *Server) routes() {
 		s.mux.Handle("POST /api/admin/members/{contact}/override", s.api(RoleAdmin, s.handleOverride))
 	}
 	s.memberRoutes()
+	s.tokenRoutes()
 	s.candidateRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))

@@ -37,10 +37,13 @@ func newSyncer(cfg *config.Config, db *store.DB, crm *civicrm.Client, log *zap.L
 }
 
 // rosterService runs syncs under the cluster-wide lease; the admin API and the CLI use it.
+// After each applied sync the open elections' rolls follow the roster (links with lc).
 type rosterService struct {
 	*roster.Syncer
 	db     *store.DB
 	holder string
+	lc     store.LinkConfig
+	log    *zap.Logger
 }
 
 // Sync runs one sync under the lease. Another process syncing is a conflict the caller can
@@ -54,6 +57,9 @@ func (s rosterService) Sync(ctx context.Context, req roster.Request) (*roster.Re
 	})
 	if errors.Is(err, scheduler.ErrBusy) || errors.Is(err, roster.ErrBusy) {
 		return nil, election.Errorf(election.ErrConflict, "another civivote process is syncing the roster right now; try again when it has finished")
+	}
+	if err == nil && !req.DryRun {
+		err = reconcileAfterSync(ctx, s.db, s.lc, s.log)
 	}
 	return rep, err
 }
@@ -90,7 +96,8 @@ func runSync(ctx context.Context, e env, args []string) error {
 	}
 	defer db.Close()
 	defer log.Sync()
-	svc := rosterService{Syncer: newSyncer(cfg, db, crm, log, prometheus.NewRegistry()), db: db, holder: scheduler.NewHolderID()}
+	svc := rosterService{Syncer: newSyncer(cfg, db, crm, log, prometheus.NewRegistry()), db: db, holder: scheduler.NewHolderID(),
+		lc: linkConfig(cfg), log: log}
 	rep, err := svc.Sync(ctx, roster.Request{Trigger: "cli", Actor: "cli", Force: *force, DryRun: *dry})
 	if rep != nil {
 		if werr := rep.WriteText(e.stdout); werr != nil {

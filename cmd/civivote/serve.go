@@ -52,14 +52,20 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return configErr(err)
 	}
 	holder := scheduler.NewHolderID()
-	rs := rosterService{Syncer: newSyncer(cfg, db, crm, log, reg), db: db, holder: holder}
+	links := linkConfig(cfg)
+	rs := rosterService{Syncer: newSyncer(cfg, db, crm, log, reg), db: db, holder: holder, lc: links, log: log}
 
 	sched := scheduler.New(scheduler.Options{Leaser: db, Holder: holder, Logger: log, Registry: reg})
 	if err := sched.Add(scheduler.Job{Name: syncLease, Spec: cfg.SyncSchedule, Run: func(ctx context.Context) error {
-		_, err := rs.Syncer.Sync(ctx, roster.Request{Trigger: "cron"})
-		return err
+		if _, err := rs.Syncer.Sync(ctx, roster.Request{Trigger: "cron"}); err != nil {
+			return err
+		}
+		return reconcileAfterSync(ctx, db, links, log)
 	}}); err != nil {
 		return configErr(fmt.Errorf("CIVIVOTE_SYNC_SCHEDULE: %w", err))
+	}
+	if err := sched.Add(lifecycleJob(db, links, log)); err != nil {
+		return err
 	}
 	sched.Start()
 	defer sched.Stop()
@@ -68,7 +74,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
-		Elections: electionStore{db: db, lc: linkConfig(cfg)}})
+		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
+		Candidates: db})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {

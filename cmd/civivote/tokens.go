@@ -10,6 +10,7 @@ import (
 
 	"github.com/civivote/civivote/config"
 	"github.com/civivote/civivote/store"
+	"github.com/civivote/civivote/web"
 )
 
 const tokensUsage = `tokens issue SLUG | reissue SLUG CONTACT
@@ -134,4 +135,19 @@ func helpArgs(args []string) []string {
 		}
 	}
 	return nil
+}
+
+// linkStore gives the admin API the store's link issuing in web's terms.
+type linkStore struct {
+	db *store.DB
+	lc store.LinkConfig
+}
+
+func (s linkStore) IssueLinks(ctx context.Context, slug, actor string, now time.Time) (web.LinkReport, error) {
+	rep, err := s.db.IssueLinks(ctx, slug, s.lc, actor, now)
+	return web.LinkReport{Issued: rep.Issued, Restored: rep.Restored, Revoked: rep.Revoked, Held: rep.Held, RollClosed: rep.RollClosed}, err
+}
+
+func (s linkStore) ReissueLink(ctx context.Context, slug string, contactID int64, actor string, now time.Time) error {
+	return s.db.ReissueLink(ctx, slug, contactID, s.lc, actor, now)
 }
