@@ -74,6 +74,9 @@ func New(t *testing.T) *Browser {
 
 func chromiumPath() string {
 	if p := os.Getenv("CIVIVOTE_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			return ""
+		}
 		return p
 	}
 	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
