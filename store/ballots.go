@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/civivote/civivote/election"
-	"github.com/civivote/civivote/outbox"
 	"github.com/go-sql-driver/mysql"
 )
 
@@ -28,9 +27,9 @@ const receiptTries = 4
 // It is one transaction of few round trips: a conditional UPDATE marks the voter as voted
 // only while they have not voted, their link is live, they are in good standing and the
 // election is in voting_open (InnoDB locks the voter's row, so of two concurrent casts the
-// second waits for the first and then finds nothing to update); then the ballot row, its
-// choices and the removal from the "not yet voted" group go in, and it commits before
-// returning. The ballot is one row: a random id, the receipt code and the choices, and
+// second waits for the first and then finds nothing to update); then one INSERT stores the
+// ballot, and it commits before returning: four round trips in all, with BEGIN and COMMIT.
+// QueueVotedRemovals later takes the voter out of the "not yet voted" group. The ballot is one row: a random id, the receipt code and the choices, and
 // nothing that names the voter or the time.
 //
 // Errors: election.ErrAlreadyVoted when the member has voted (now or earlier, through any
@@ -56,7 +55,6 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 	if err != nil {
 		return "", err
 	}
-	group := notVotedGroup(e.Definition)
 	var receipt string
 	err = s.retryDeadlock(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
@@ -75,11 +73,7 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 		} else if n != 1 {
 			return whyNotCast(ctx, tx, v, now)
 		}
-		if receipt, err = insertBallot(ctx, tx, e.ID, choices); err != nil {
-			return err
-		}
-		_, err = s.Outbox().EnqueueTx(ctx, tx, []outbox.Item{
-			outbox.RemoveFromGroup(outbox.Membership{Group: group, ContactID: v.ContactID})})
+		receipt, err = insertBallot(ctx, tx, e.ID, choices)
 		return err
 	})
 	if err != nil {
@@ -189,10 +183,4 @@ func alreadyVoted(e *election.Election) error {
 	return election.Errorf(election.ErrAlreadyVoted, "You have already voted in %s. Each member votes once, "+
 		"so this ballot was not recorded and your first one stands. If you did not vote yourself, contact the election committee.",
 		e.Definition.Title)
-}
-
-// notVotedGroup is the election's "not yet voted" group.
-// TODO(BALLOT): outbox.NotVotedGroup once helper OUTBOX-WIRING commits it.
-func notVotedGroup(d *election.Definition) outbox.Group {
-	return outbox.Group{Name: "civivote_" + d.Slug + "_not_voted", Title: d.Title + " (not yet voted)"}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 func TestCastStoresBallotAndChoicesAndMarksTheVoter(t *testing.T) {
-	db := storetest.Open(t)
+	db := storetest.OpenDSN(t, storetest.NewDatabase(t)) // the sweep sees every election
 	st := openStation(t, db, 3)
 	ctx := context.Background()
 	contests := st.paper.Contests()
@@ -58,6 +58,14 @@ func TestCastStoresBallotAndChoicesAndMarksTheVoter(t *testing.T) {
 	}
 	if !slices.Equal(voted, []int64{st.voter(1).ContactID}) {
 		t.Errorf("voters marked as voted: %v, want only %d", voted, st.voter(1).ContactID)
+	}
+	if n := st.groupRemovals(t); n != 0 {
+		t.Errorf("%d removals from the not-yet-voted group queued by the cast itself, want 0 (the sweep queues them)", n)
+	}
+	for i, want := range []int{1, 0} {
+		if n, err := db.QueueVotedRemovals(ctx); err != nil || n != want {
+			t.Errorf("sweep %d queued %d removals (%v), want %d", i+1, n, err, want)
+		}
 	}
 	if n := st.groupRemovals(t); n != 1 {
 		t.Errorf("%d removals from the not-yet-voted group queued, want 1", n)
@@ -165,6 +173,9 @@ func TestConcurrentCastsWithOneLinkStoreOneBallot(t *testing.T) {
 	if n := st.ballots(t); n != 1 {
 		t.Errorf("%d ballots stored, want 1", n)
 	}
+	if _, err := db.QueueVotedRemovals(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if n := st.groupRemovals(t); n != 1 {
 		t.Errorf("%d removals from the not-yet-voted group queued, want 1", n)
 	}
@@ -212,6 +223,9 @@ func TestTenThousandVotersCastConcurrently(t *testing.T) {
 	}
 	if n := st.markedVoted(t); n != voters {
 		t.Errorf("%d voters marked as voted, want %d", n, voters)
+	}
+	if _, err := db.QueueVotedRemovals(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	if n := st.groupRemovals(t); n != voters {
 		t.Errorf("%d removals from the not-yet-voted group queued, want %d", n, voters)
