@@ -34,6 +34,8 @@ type DB struct {
 	now func() time.Time
 	// papers caches ballot papers once voting opens (ballot_paper.go).
 	papers paperCache
+	// defs caches parsed election definitions for the member pages (voters_cache.go).
+	defs defCache
 }
 
 // Open connects to the database named by opts.DSN, forcing the settings civivote relies on

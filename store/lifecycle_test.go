@@ -73,6 +73,14 @@ func TestAdvanceDueCatchesUpAfterDowntime(t *testing.T) {
 	if n := env.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'group_add' AND dedupe_key LIKE '%not_voted%'`); n != 4 {
 		t.Errorf("%d members queued for the not-yet-voted group, want 4", n)
 	}
+	// A member who becomes eligible while voting is open joins both groups.
+	env.members(5, 5, true, inVoting)
+	if reps, err := env.db.ReconcileRolls(env.ctx, testLinks, inVoting); err != nil || len(reps) != 1 || reps[0].Issued != 1 {
+		t.Errorf("reconcile in voting: %+v, %v; want contact 5 issued", reps, err)
+	}
+	if n := env.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'group_add' AND dedupe_key LIKE '%not_voted:5'`); n != 1 {
+		t.Errorf("a member joining during voting was queued %d times for the not-yet-voted group, want 1", n)
+	}
 
 	// A second tick, and a tick later in the window: nothing more.
 	for range 2 {

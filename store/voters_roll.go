@@ -108,9 +108,8 @@ func (s *DB) rollTx(ctx context.Context, slug string, now time.Time, fn func(*sq
 }
 
 // electionGroup is the CiviCRM group of the election's roll.
-// TODO(ROLL): outbox.ElectionGroup once helper OUTBOX-WIRING commits it.
 func electionGroup(e *StoredElection) outbox.Group {
-	return outbox.Group{Name: "civivote_" + e.Definition.Slug, Title: e.Definition.Title}
+	return outbox.ElectionGroup(e.Definition.Slug, e.Definition.Title)
 }
 
 type rollEntry struct {
@@ -220,12 +219,19 @@ func (s *DB) issueNew(ctx context.Context, tx *sql.Tx, e *StoredElection, lc Lin
 		return 0, err
 	}
 	slug, at := e.Definition.Slug, now.UTC()
+	// A member who joins the roll while voting is open has not voted yet: the reminder
+	// group the opening of voting filled (enterVotingOpenTx) gets them too.
+	voting := e.State == election.VotingOpen
 	vals := make([]any, 0, len(fresh)*4)
-	items := make([]outbox.Item, 0, 2*len(fresh))
+	items := make([]outbox.Item, 0, 3*len(fresh))
 	for _, r := range fresh {
 		vals = append(vals, e.ID, r.contactID, lc.tokenHash(slug, r.contactID, 0), at)
 		items = append(items, lc.link(slug, r.contactID, 0),
 			outbox.AddToGroup(outbox.Membership{Group: electionGroup(e), ContactID: r.contactID}))
+		if voting {
+			items = append(items, outbox.AddToGroup(outbox.Membership{
+				Group: outbox.NotVotedGroup(slug, e.Definition.Title), ContactID: r.contactID}))
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO voters (election_id, contact_id, generation, token_hash, issued_at) VALUES `+
 		"(?,?,0,?,?)"+strings.Repeat(",(?,?,0,?,?)", len(fresh)-1), vals...); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civivote/civivote/election"
+	"github.com/civivote/civivote/outbox"
 	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/store/storetest"
 )
@@ -122,8 +123,9 @@ func TestIssueLinksOnceToMembersInGoodStandingAndTheTokenFindsTheVoter(t *testin
 	if n := env.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'link'`); n != 5 {
 		t.Errorf("%d link writes queued, want 5", n)
 	}
-	if n := env.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'group_add' AND JSON_VALUE(payload, '$.group.title') = ?`,
-		"2023 IWW WISE-RA Regional Administration Officer Elections"); n != 5 {
+	group := outbox.ElectionGroup(rollSlug, "2023 IWW WISE-RA Regional Administration Officer Elections")
+	if n := env.count(`SELECT COUNT(*) FROM outbox WHERE kind = 'group_add' AND JSON_VALUE(payload, '$.group.name') = ?
+		AND JSON_VALUE(payload, '$.group.title') = ?`, group.Name, group.Title); n != 5 {
 		t.Errorf("%d adds to the election's group queued, want 5", n)
 	}
 	if rep := env.issue(inNominations); rep.Changed() {
@@ -221,7 +223,7 @@ func TestLapseRevokesAndReturnRestoresEachTime(t *testing.T) {
 	env.standing(2, true)
 	env.issue(inNominations)
 
-	group := "civivote_" + rollSlug
+	group := outbox.ElectionGroup(rollSlug, "").Name
 	if got, want := env.outboxKeys("group_remove"), []string{
 		"group-remove:" + group + ":2#1 superseded", "group-remove:" + group + ":2#2 superseded",
 	}; !equal(got, want) {
