@@ -14,10 +14,11 @@ type metrics struct {
 	failed    *prometheus.CounterVec
 	retries   *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
-	backlog   *prometheus.GaugeVec
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+// newMetrics registers the Worker's counters and, as backlog, the collector that reads the
+// backlog at scrape time.
+func newMetrics(reg prometheus.Registerer, backlog prometheus.Collector) (*metrics, error) {
 	m := &metrics{
 		enqueued: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "civivote_outbox_enqueued_total",
@@ -37,15 +38,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:    "Time to deliver one batch to CiviCRM, failures included.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 2, 12),
 		}, []string{"kind"}),
-		backlog: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "civivote_outbox_backlog",
-			Help: "Items by state as of the last Stats or Drain: pending, due, failed.",
-		}, []string{"state"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.enqueued, m.delivered, m.failed, m.retries, m.latency, m.backlog} {
+	for _, c := range []prometheus.Collector{m.enqueued, m.delivered, m.failed, m.retries, m.latency, backlog} {
 		if err := reg.Register(c); err != nil {
 			var already prometheus.AlreadyRegisteredError
 			if errors.As(err, &already) {
@@ -55,10 +52,4 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}
 	}
 	return m, nil
-}
-
-func (m *metrics) setBacklog(s Stats) {
-	m.backlog.WithLabelValues("pending").Set(float64(s.Pending))
-	m.backlog.WithLabelValues("due").Set(float64(s.Due))
-	m.backlog.WithLabelValues("failed").Set(float64(s.Failed))
 }

@@ -81,6 +81,8 @@ type Stats struct {
 // KindStats is the backlog of one kind.
 type KindStats struct {
 	Pending, Due, Failed int
+	// OldestPending is when the kind's oldest pending item was queued; zero with none.
+	OldestPending time.Time
 }
 
 // Entry is an item as an administrator sees it. It carries no payload: a link's URL is a

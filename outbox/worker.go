@@ -90,11 +90,13 @@ func New(s Store, sink Sink, opts Options) (*Worker, error) {
 	if opts.Jitter == nil {
 		opts.Jitter = mrand.Int64N
 	}
-	m, err := newMetrics(opts.Registerer)
+	w := &Worker{store: s, sink: sink, opts: opts, groups: map[string]int64{}}
+	m, err := newMetrics(opts.Registerer, backlogCollector{w})
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{store: s, sink: sink, opts: opts, m: m, groups: map[string]int64{}}, nil
+	w.m = m
+	return w, nil
 }
 
 // Enqueue queues items idempotently and returns how many were new. To queue items in the
@@ -163,9 +165,6 @@ func (w *Worker) Drain(ctx context.Context) (Result, error) {
 	if err := errors.Join(errs...); err != nil {
 		return res, err
 	}
-	if _, err := w.Stats(ctx); err != nil && ctx.Err() == nil {
-		return res, err
-	}
 	return res, ctx.Err()
 }
 
@@ -219,13 +218,12 @@ func (w *Worker) RetryFailed(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Stats reads the backlog and updates the backlog gauge.
+// Stats reads the backlog.
 func (w *Worker) Stats(ctx context.Context) (Stats, error) {
 	s, err := w.store.Stats(ctx, w.opts.Now())
 	if err != nil {
 		return s, fmt.Errorf("outbox: stats: %w", err)
 	}
-	w.m.setBacklog(s)
 	return s, nil
 }
 

@@ -64,7 +64,7 @@ func (s *Outbox) Stats(ctx context.Context, now time.Time) (outbox.Stats, error)
 			ks.Failed += n
 			st.Failed += n
 		} else {
-			ks.Pending, ks.Due = ks.Pending+n, ks.Due+due
+			ks.Pending, ks.Due, ks.OldestPending = ks.Pending+n, ks.Due+due, oldest
 			st.Pending, st.Due = st.Pending+n, st.Due+due
 			if st.OldestPending.IsZero() || oldest.Before(st.OldestPending) {
 				st.OldestPending = oldest
@@ -111,4 +111,75 @@ func (s *Outbox) Failed(ctx context.Context, limit int) ([]outbox.Entry, error) 
 func kindArgs() []any {
 	return []any{string(outbox.KindLink), string(outbox.KindGroupAdd), string(outbox.KindGroupRemove),
 		string(outbox.KindRelationship)}
+}
+
+// CountByPrefix counts the items whose dedupe key starts with one of prefixes, by kind and
+// state: an election's backlog with outbox.ElectionKeyPrefixes. Each prefix is a range of
+// the unique index on dedupe_key, so the count reads the election's rows only.
+func (s *Outbox) CountByPrefix(ctx context.Context, prefixes []string) (map[outbox.Kind]outbox.Counts, error) {
+	out := map[outbox.Kind]outbox.Counts{}
+	if len(prefixes) == 0 {
+		return out, nil
+	}
+	q, args := countByPrefixQuery(prefixes)
+	rows, err := s.db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: count outbox items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			kind, state string
+			n           int
+		)
+		if err := rows.Scan(&kind, &state, &n); err != nil {
+			return nil, fmt.Errorf("store: count outbox items: %w", err)
+		}
+		c := out[outbox.Kind(kind)]
+		switch outbox.State(state) {
+		case outbox.StatePending:
+			c.Pending += n
+		case outbox.StateFailed:
+			c.Failed += n
+		case outbox.StateDone:
+			c.Delivered += n
+		case outbox.StateSuperseded:
+			c.Superseded += n
+		}
+		out[outbox.Kind(kind)] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: count outbox items: %w", err)
+	}
+	return out, nil
+}
+
+// countByPrefixQuery is CountByPrefix's SQL. The index is forced: grouping by kind and
+// state tempts the optimizer into scanning all of outbox_claim, the whole table's history.
+func countByPrefixQuery(prefixes []string) (string, []any) {
+	var (
+		where strings.Builder
+		args  []any
+	)
+	for i, p := range prefixes {
+		if i > 0 {
+			where.WriteString(" OR ")
+		}
+		where.WriteString(`dedupe_key LIKE ? ESCAPE '!'`)
+		args = append(args, likePrefix(p))
+	}
+	return `SELECT kind, state, COUNT(*) FROM outbox FORCE INDEX (outbox_dedupe) WHERE ` + where.String() +
+		` GROUP BY kind, state`, args
+}
+
+// ElectionOutbox counts the election's links and group changes by kind and state.
+func (s *Outbox) ElectionOutbox(ctx context.Context, slug string) (map[outbox.Kind]outbox.Counts, error) {
+	return s.CountByPrefix(ctx, outbox.ElectionKeyPrefixes(slug))
+}
+
+// likePrefix is a LIKE pattern matching strings that start with p: group names hold
+// underscores, which LIKE would otherwise take for any character.
+func likePrefix(p string) string {
+	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+	return r.Replace(p) + "%"
 }
