@@ -67,12 +67,12 @@ func (s *DB) VoterByToken(ctx context.Context, hash [32]byte) (*election.Voter, 
 	)
 	row := s.sql.QueryRowContext(ctx, `
 		SELECT v.contact_id, v.generation, v.voted, m.display_name, m.in_good_standing,
-		  e.id, e.slug, e.state, e.definition, e.definition_hash, e.created_at, e.updated_at
+		  e.id, e.slug, e.state, e.definition_hash, e.created_at, e.updated_at
 		FROM voters v
 		JOIN elections e ON e.id = v.election_id
 		LEFT JOIN members m ON m.contact_id = v.contact_id
 		WHERE v.token_hash = ?`, hash[:])
-	e, err := s.scanCachedElection(prefixed{row, []any{&v.ContactID, &v.Generation, &v.Voted, &name, &good}})
+	e, err := s.scanCachedElection(ctx, prefixed{row, []any{&v.ContactID, &v.Generation, &v.Voted, &name, &good}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, election.Errorf(election.ErrNotFound,
 			"this link is not valid: it may have been replaced by a newer one; use the latest link you were sent, or ask the election committee for a new one")

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"fmt"
 	"sync"
@@ -41,17 +42,19 @@ func (c *defCache) put(id int64, hash string, def *election.Definition) {
 	c.defs[id] = cachedDef{hash, def}
 }
 
-// scanCachedElection is scanElection for the hot path of every member page, with the
-// definition from s.defs when its hash is unchanged. Callers must not modify the
-// definition: it is shared.
-func (s *DB) scanCachedElection(row rowScanner) (*StoredElection, error) {
+// scanCachedElection is scanElection for the hot path of every member page: the row
+// carries the definition's hash but not its text (about 10 KB for a real election, read
+// on every request otherwise), and the parsed definition comes from s.defs, read and
+// parsed only when the hash is new. The result's Source is empty. Callers must not modify
+// the definition: it is shared.
+func (s *DB) scanCachedElection(ctx context.Context, row rowScanner) (*StoredElection, error) {
 	var (
 		e     StoredElection
 		slug  string
 		state string
 		hash  []byte
 	)
-	if err := row.Scan(&e.ID, &slug, &state, &e.Source, &hash, &e.CreatedAt, &e.UpdatedAt); err != nil {
+	if err := row.Scan(&e.ID, &slug, &state, &hash, &e.CreatedAt, &e.UpdatedAt); err != nil {
 		return nil, err
 	}
 	st, err := election.ParseState(state)
@@ -59,11 +62,23 @@ func (s *DB) scanCachedElection(row rowScanner) (*StoredElection, error) {
 		return nil, fmt.Errorf("store: election %s: %w", slug, err)
 	}
 	e.State, e.Hash = st, hex.EncodeToString(hash)
-	if e.Definition = s.defs.get(e.ID, e.Hash); e.Definition == nil {
-		if e.Definition, err = election.Parse(bytes.NewReader(e.Source), "stored definition of "+slug); err != nil {
-			return nil, fmt.Errorf("store: election %s: the stored definition no longer parses: %w", slug, err)
-		}
-		s.defs.put(e.ID, e.Hash, e.Definition)
+	if e.Definition = s.defs.get(e.ID, e.Hash); e.Definition != nil {
+		return &e, nil
 	}
+	// Read the text with the hash it belongs to.
+	var source, current []byte
+	if err := s.sql.QueryRowContext(ctx, `SELECT definition, definition_hash FROM elections WHERE id = ?`, e.ID).
+		Scan(&source, &current); err != nil {
+		return nil, fmt.Errorf("store: election %s: read definition: %w", slug, err)
+	}
+	def, err := election.Parse(bytes.NewReader(source), "stored definition of "+slug)
+	if err != nil {
+		return nil, fmt.Errorf("store: election %s: the stored definition no longer parses: %w", slug, err)
+	}
+	// A definition applied between the two reads (possible only in a draft, where members
+	// can do nothing with it yet) is cached and used under its own hash.
+	e.Hash = hex.EncodeToString(current)
+	s.defs.put(e.ID, e.Hash, def)
+	e.Definition = def
 	return &e, nil
 }
