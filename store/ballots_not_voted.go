@@ -28,7 +28,7 @@ const notVotedPage = 2000
 // voted, in pages of multi-row enqueues.
 // Enqueueing is idempotent, so running it twice queues nothing twice.
 func (s *DB) enterVotingOpenTx(ctx context.Context, tx *sql.Tx, e *StoredElection, now time.Time) error {
-	group := notVotedGroup(e.Definition)
+	group := outbox.NotVotedGroup(e.Definition.Slug, e.Definition.Title)
 	after := int64(-1)
 	for {
 		ids, err := notVotedPageAfter(ctx, tx, e.ID, after)
@@ -111,7 +111,7 @@ func (s *DB) QueueVotedRemovals(ctx context.Context) (int, error) {
 // queueVotedRemovalPage queues one page of removals and marks those voters, in one
 // transaction, returning how many voters it marked.
 func (s *DB) queueVotedRemovalPage(ctx context.Context, e *StoredElection) (int, error) {
-	group := notVotedGroup(e.Definition)
+	group := outbox.NotVotedGroup(e.Definition.Slug, e.Definition.Title)
 	var n int
 	err := s.retryDeadlock(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
@@ -147,10 +147,4 @@ func (s *DB) queueVotedRemovalPage(ctx context.Context, e *StoredElection) (int,
 		return err
 	})
 	return n, err
-}
-
-// notVotedGroup is the election's "not yet voted" group.
-// TODO(BALLOT): outbox.NotVotedGroup once helper OUTBOX-WIRING commits it.
-func notVotedGroup(d *election.Definition) outbox.Group {
-	return outbox.Group{Name: "civivote_" + d.Slug + "_not_voted", Title: d.Title + " (not yet voted)"}
 }
