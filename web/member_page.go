@@ -38,6 +38,9 @@ func (s *Server) handleMemberPage(w http.ResponseWriter, r *http.Request) error 
 	if err := m.CheckInGoodStanding(); err != nil {
 		return err
 	}
+	if s.inVotingStage(m.Election) {
+		return s.serveVotingPage(w, r, m)
+	}
 	own, err := s.nominations.MemberCandidacies(r.Context(), m.Election.ID, m.ContactID)
 	if err != nil {
 		return err

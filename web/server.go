@@ -42,6 +42,9 @@ type Options struct {
 	Candidates CandidateReview
 	// Links backs the token endpoints (issue, reissue); nil: none.
 	Links Links
+	// Ballots backs voting (the ballot, review and cast); nil: the member's page stays on
+	// nominations. Needs Voters, Nominations and PublicCandidates.
+	Ballots Ballots
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -69,6 +72,7 @@ type Server struct {
 	publicCandidates PublicCandidates
 	candidates       CandidateReview
 	links            Links
+	ballots          Ballots
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -88,6 +92,7 @@ func New(opts Options) *Server {
 		publicCandidates: opts.PublicCandidates,
 		candidates:       opts.Candidates,
 		links:            opts.Links,
+		ballots:          opts.Ballots,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -128,6 +133,7 @@ func (s *Server) routes() {
 		s.mux.Handle("POST /api/admin/members/{contact}/override", s.api(RoleAdmin, s.handleOverride))
 	}
 	s.memberRoutes()
+	s.ballotRoutes()
 	s.tokenRoutes()
 	s.candidateRoutes()
 	if s.elections != nil {
