@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civivote/civivote/election"
+	"github.com/civivote/civivote/outbox"
 	"github.com/civivote/civivote/store"
 )
 
@@ -154,10 +155,15 @@ func (st *pollingStation) groupRemovals(tb testing.TB) int {
 	var n int
 	if err := st.db.SQL().QueryRowContext(context.Background(), `
 		SELECT COUNT(*) FROM outbox WHERE kind = 'group_remove' AND dedupe_key LIKE ?`,
-		"%"+st.election.Definition.Slug+"%").Scan(&n); err != nil {
+		"%:"+st.notVotedGroup()+":%").Scan(&n); err != nil {
 		tb.Fatal(err)
 	}
 	return n
+}
+
+// notVotedGroup is the name of the station's "not yet voted" group.
+func (st *pollingStation) notVotedGroup() string {
+	return outbox.NotVotedGroup(st.election.Definition.Slug, st.election.Definition.Title).Name
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

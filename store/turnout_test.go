@@ -72,7 +72,7 @@ func TestNotVotedGroupIsFilledWhenVotingOpensAndLeftAfterVoting(t *testing.T) {
 	state := func(kind outbox.Kind) map[int64]string {
 		t.Helper()
 		rows, err := db.SQL().QueryContext(ctx, `SELECT JSON_VALUE(payload, '$.contact_id'), state FROM outbox
-			WHERE kind = ? AND dedupe_key LIKE ?`, string(kind), "%"+st.election.Definition.Slug+"%")
+			WHERE kind = ? AND dedupe_key LIKE ?`, string(kind), "%:"+st.notVotedGroup()+":%")
 		if err != nil {
 			t.Fatal(err)
 		}
