@@ -16,7 +16,8 @@ import (
 const lifecycleLease = "election-lifecycle"
 
 // lifecycleJob checks every minute: elections take each step their definition's times
-// call for (catching up after downtime), then every open roll follows the roster.
+// call for (catching up after downtime), then every open roll follows the roster, then
+// voters who have voted are queued to leave the "not yet voted" reminder groups.
 func lifecycleJob(db *store.DB, lc store.LinkConfig, log *zap.Logger) scheduler.Job {
 	return scheduler.Job{Name: lifecycleLease, Spec: "@every 1m", Run: func(ctx context.Context) error {
 		return runLifecycle(ctx, db, lc, log, time.Now())
@@ -32,7 +33,12 @@ func runLifecycle(ctx context.Context, db *store.DB, lc store.LinkConfig, log *z
 	}
 	reps, rollErr := db.ReconcileRolls(ctx, lc, now)
 	logRolls(log, reps)
-	return errors.Join(advErr, rollErr)
+	// Casting only marks the voter; their removal from the reminder group is queued here.
+	left, voteErr := db.QueueVotedRemovals(ctx)
+	if left > 0 {
+		log.Info("voters queued to leave the not-yet-voted groups", zap.Int("voters", left))
+	}
+	return errors.Join(advErr, rollErr, voteErr)
 }
 
 // logRolls logs the rolls that changed: counts only, never a link.
