@@ -45,6 +45,8 @@ type Options struct {
 	// Ballots backs voting (the ballot, review and cast); nil: the member's page stays on
 	// nominations. Needs Voters, Nominations and PublicCandidates.
 	Ballots Ballots
+	// Outbox backs the outbox endpoints (backlog, failed items, retry); nil: none.
+	Outbox Outbox
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -73,6 +75,7 @@ type Server struct {
 	candidates       CandidateReview
 	links            Links
 	ballots          Ballots
+	outbox           Outbox
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -93,6 +96,7 @@ func New(opts Options) *Server {
 		candidates:       opts.Candidates,
 		links:            opts.Links,
 		ballots:          opts.Ballots,
+		outbox:           opts.Outbox,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -136,6 +140,7 @@ func (s *Server) routes() {
 	s.ballotRoutes()
 	s.tokenRoutes()
 	s.candidateRoutes()
+	s.outboxRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
 		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))
