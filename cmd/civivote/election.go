@@ -166,7 +166,7 @@ func runElectionShow(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	writeCandidateSummary(e.stdout, el.Definition, sum)
-	return nil
+	return writeElectionOutbox(ctx, e.stdout, db, slug)
 }
 
 // writeElection prints what the committee checks before and during an election: every

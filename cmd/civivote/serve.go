@@ -67,6 +67,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := sched.Add(lifecycleJob(db, links, log)); err != nil {
 		return err
 	}
+	ob, err := newOutboxWorker(cfg, db, crm, holder, reg, nil)
+	if err != nil {
+		return err
+	}
+	if err := sched.Add(outboxDrainJob(ob, cfg.OutboxSchedule, log.Named("outbox"))); err != nil {
+		return configErr(fmt.Errorf("CIVIVOTE_OUTBOX_SCHEDULE: %w", err))
+	}
 	sched.Start()
 	defer sched.Stop()
 	if next, ok := sched.Next(syncLease); ok {
@@ -75,7 +82,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
-		Candidates: db})
+		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now}})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
