@@ -41,6 +41,9 @@ type Config struct {
 	OutboxBatch    int    `env:"OUTBOX_BATCH" envDefault:"150" help:"records per CiviCRM write call; 100-200 keeps each call to a few seconds, far from PHP's 30 s limit that cuts big batches half-applied"`
 	OutboxSchedule string `env:"OUTBOX_SCHEDULE" envDefault:"@every 15s" help:"how often one replica delivers queued CiviCRM writes (a cron schedule or @every DURATION); each run works until nothing is due"`
 
+	LifecycleSchedule string `env:"LIFECYCLE_SCHEDULE" envDefault:"@every 1m" help:"how often one replica moves elections on at their window times and brings their rolls of links up to date with the roster (@every DURATION or five cron fields)"`
+	HelpContact       string `env:"HELP_CONTACT" help:"whom members should ask when their link does not work or they are not on the roll, shown on the member pages, e.g. the election committee at elections@example.org"`
+
 	ListenAddr      string        `env:"LISTEN_ADDR" envDefault:":8080" help:"HTTP listen address"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" help:"how long a stopping server waits for requests in flight"`
 

@@ -83,6 +83,9 @@ func (c *Config) validate() []problem {
 	if _, err := cronParser.Parse(c.OutboxSchedule); err != nil {
 		add("OUTBOX_SCHEDULE", "is not a schedule (%v): use @every 15s, or five cron fields such as * * * * *", err)
 	}
+	if _, err := cronParser.Parse(c.LifecycleSchedule); err != nil {
+		add("LIFECYCLE_SCHEDULE", "is not a schedule (%v): use @every 1m, or five cron fields such as * * * * *", err)
+	}
 	if c.PublicURL != "" {
 		if msg := checkBaseURL(c.PublicURL); msg != "" {
 			add("PUBLIC_URL", "%s, got %q", msg, c.PublicURL)

@@ -15,11 +15,12 @@ import (
 // rolls current; the lease makes one replica run each tick.
 const lifecycleLease = "election-lifecycle"
 
-// lifecycleJob checks every minute: elections take each step their definition's times
-// call for (catching up after downtime), then every open roll follows the roster, then
-// voters who have voted are queued to leave the "not yet voted" reminder groups.
-func lifecycleJob(db *store.DB, lc store.LinkConfig, log *zap.Logger) scheduler.Job {
-	return scheduler.Job{Name: lifecycleLease, Spec: "@every 1m", Run: func(ctx context.Context) error {
+// lifecycleJob checks on spec (CIVIVOTE_LIFECYCLE_SCHEDULE, every minute by default):
+// elections take each step their definition's times call for (catching up after
+// downtime), then every open roll follows the roster, then voters who have voted are
+// queued to leave the "not yet voted" reminder groups.
+func lifecycleJob(db *store.DB, lc store.LinkConfig, spec string, log *zap.Logger) scheduler.Job {
+	return scheduler.Job{Name: lifecycleLease, Spec: spec, Run: func(ctx context.Context) error {
 		return runLifecycle(ctx, db, lc, log, time.Now())
 	}}
 }

@@ -64,7 +64,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}}); err != nil {
 		return configErr(fmt.Errorf("CIVIVOTE_SYNC_SCHEDULE: %w", err))
 	}
-	if err := sched.Add(lifecycleJob(db, links, log)); err != nil {
+	if err := sched.Add(lifecycleJob(db, links, cfg.LifecycleSchedule, log)); err != nil {
 		return err
 	}
 	ob, err := newOutboxWorker(cfg, db, crm, holder, reg, nil)
@@ -82,7 +82,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
-		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now}})
+		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
+		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db,
+		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
