@@ -92,6 +92,9 @@ func (s *Outbox) EnqueueTx(ctx context.Context, tx *sql.Tx, items []outbox.Item)
 	return added, nil
 }
 
+// claimReadTimeout bounds reading back a committed claim after the caller's context ended.
+const claimReadTimeout = 10 * time.Second
+
 // Claim is part of outbox.Store with a conditional UPDATE of the oldest due rows, then a
 // SELECT of the rows that carry this claim's token: no SKIP LOCKED or GET_LOCK, which
 // MySQL-compatible distributed engines lack. Concurrent claimers wait on each other's row
@@ -110,7 +113,11 @@ func (s *Outbox) Claim(ctx context.Context, c outbox.ClaimRequest) ([]outbox.Cla
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox items: %w", err)
 	}
-	rows, err := s.db.sql.QueryContext(ctx, `
+	// The claim has committed: read it back even if ctx ends now (a shutdown), or its rows
+	// would stay claimed, and undelivered, until the claim expires.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimReadTimeout)
+	defer cancel()
+	rows, err := s.db.sql.QueryContext(rctx, `
 		SELECT id, dedupe_key, payload, attempts FROM outbox
 		WHERE claimed_by = ? AND state = ? ORDER BY id`, c.Token, string(outbox.StatePending))
 	if err != nil {
