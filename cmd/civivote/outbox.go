@@ -72,7 +72,8 @@ func outboxDrainJob(w *outbox.Worker, spec string, log *zap.Logger) scheduler.Jo
 				fields = append(fields, zap.Int("pending", st.Pending), zap.Int("failed_total", st.Failed))
 			}
 			if res.Failed > 0 {
-				log.Warn("outbox drained; CiviCRM refused some items for good: `civivote outbox failed` lists them", fields...)
+				log.Warn("outbox drained", append(fields, zap.String("advice",
+					"CiviCRM refused some writes for good: `civivote outbox failed` says why"))...)
 			} else {
 				log.Info("outbox drained", fields...)
 			}
