@@ -24,13 +24,15 @@ const receiptTries = 4
 
 // CastBallot records b as v's ballot and returns the receipt code to show the member once.
 //
-// It is one transaction of few round trips: a conditional UPDATE marks the voter as voted
-// only while they have not voted, their link is live, they are in good standing and the
-// election is in voting_open (InnoDB locks the voter's row, so of two concurrent casts the
-// second waits for the first and then finds nothing to update); then one INSERT stores the
-// ballot, and it commits before returning: four round trips in all, with BEGIN and COMMIT.
-// QueueVotedRemovals later takes the voter out of the "not yet voted" group. The ballot is one row: a random id, the receipt code and the choices, and
-// nothing that names the voter or the time.
+// It is one transaction of four round trips (BEGIN, UPDATE, INSERT, COMMIT): a conditional
+// UPDATE marks the voter as voted only while they have not voted, their link is live, they
+// are in good standing and the election is in voting_open (it locks the voter's row, so of
+// two concurrent casts the second waits for the first and then finds nothing to update;
+// no SELECT … FOR UPDATE is needed, and the election's row is share-locked so that a
+// committee's close waits for casts in flight); then one INSERT stores the ballot, and it
+// commits before returning. The ballot is one row: a random id, the receipt code and the
+// choices, and nothing that names the voter or the time. QueueVotedRemovals later takes
+// the voter out of the "not yet voted" group.
 //
 // Errors: election.ErrAlreadyVoted when the member has voted (now or earlier, through any
 // replica), with nothing stored; ErrWindowClosed outside the voting window (server clock)
