@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -75,7 +76,7 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 		} else if n != 1 {
 			return whyNotCast(ctx, tx, v, now)
 		}
-		receipt, err = insertBallot(ctx, tx, e.ID, choices)
+		receipt, err = insertBallot(ctx, tx, e.ID, choices, rand.Reader)
 		return err
 	})
 	if err != nil {
@@ -114,16 +115,16 @@ func encodeChoices(paper *election.BallotPaper, b election.Ballot) (js []byte, e
 	return js, nil
 }
 
-// insertBallot stores a ballot, its choices in its row, with a fresh random id and receipt
-// code. A duplicate id or code (error 1062, which rolls back the statement only) is drawn
-// again.
-func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []byte) (string, error) {
+// insertBallot stores a ballot, its choices in its row, with a fresh id and receipt code
+// read from rnd (crypto/rand.Reader). A duplicate id or code (error 1062, which rolls back
+// the statement only) is drawn again.
+func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []byte, rnd io.Reader) (string, error) {
 	for try := 1; ; try++ {
-		id, err := election.NewBallotID(rand.Reader)
+		id, err := election.NewBallotID(rnd)
 		if err != nil {
 			return "", fmt.Errorf("store: cast ballot: %w", err)
 		}
-		receipt, err := election.NewReceiptCode(rand.Reader)
+		receipt, err := election.NewReceiptCode(rnd)
 		if err != nil {
 			return "", fmt.Errorf("store: cast ballot: %w", err)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"io"
 	"time"
 )
 
@@ -10,4 +11,16 @@ import (
 // package store_test.
 func (s *DB) EnterVotingOpen(ctx context.Context, e *StoredElection, now time.Time) error {
 	return s.Transact(ctx, func(tx *sql.Tx) error { return s.enterVotingOpenTx(ctx, tx, e, now) })
+}
+
+// InsertBlankBallot stores a blank ballot in election electionID with its id and receipt
+// code drawn from rnd, for the test of drawing again after a duplicate.
+func (s *DB) InsertBlankBallot(ctx context.Context, electionID int64, rnd io.Reader) (string, error) {
+	var receipt string
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		var err error
+		receipt, err = insertBallot(ctx, tx, electionID, []byte("{}"), rnd)
+		return err
+	})
+	return receipt, err
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -86,5 +87,32 @@ func TestCastRefusedStoresNothing(t *testing.T) {
 				t.Errorf("%d voters marked as voted, want none", n)
 			}
 		})
+	}
+}
+
+func TestDuplicateBallotIDAndReceiptAreDrawnAgain(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	st := openStation(t, db, 1)
+	// Each draw reads a 16-byte id, then 32 bytes at a time for the receipt code.
+	draw := func(seed byte) []byte { return bytes.Repeat([]byte{seed}, 16+32) }
+	first, err := db.InsertBlankBallot(ctx, st.election.ID, bytes.NewReader(draw(7)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second ballot draws the first one's id and code, then fresh ones.
+	second, err := db.InsertBlankBallot(ctx, st.election.ID, bytes.NewReader(append(draw(7), draw(9)...)))
+	if err != nil {
+		t.Fatalf("second ballot after a duplicate draw: %v", err)
+	}
+	if first == second {
+		t.Errorf("both ballots have receipt %s", first)
+	}
+	if n := st.ballots(t); n != 2 {
+		t.Errorf("%d ballots stored, want 2", n)
+	}
+	// A source that only ever repeats gives up with an error, not a loop.
+	if _, err := db.InsertBlankBallot(ctx, st.election.ID, bytes.NewReader(bytes.Repeat(draw(7), 10))); err == nil {
+		t.Error("a ballot whose every draw is a duplicate was stored")
 	}
 }
