@@ -25,7 +25,8 @@ const receiptTries = 4
 
 // CastBallot records b as v's ballot and returns the receipt code to show the member once.
 //
-// It is one transaction of four round trips (BEGIN, UPDATE, INSERT, COMMIT): a conditional
+// It is one transaction of three round trips (UPDATE, INSERT, COMMIT, on a session with
+// autocommit off, see openCastingPool): a conditional
 // UPDATE marks the voter as voted only while they have not voted, their link is live, they
 // are in good standing and the election is in voting_open (it locks the voter's row, so of
 // two concurrent casts the second waits for the first and then finds nothing to update;
@@ -58,31 +59,22 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 	if err != nil {
 		return "", err
 	}
-	var receipt string
-	err = s.retryDeadlock(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
-			UPDATE voters v
-			  JOIN members m ON m.contact_id = v.contact_id
-			  JOIN elections e ON e.id = v.election_id
-			SET v.voted = TRUE, v.voted_at = ?
-			WHERE v.election_id = ? AND v.contact_id = ? AND v.voted = FALSE AND v.revoked_at IS NULL
-			  AND m.in_good_standing AND e.state = ?`,
-			now.UTC().Truncate(votedAtGrain), e.ID, v.ContactID, string(election.VotingOpen))
-		if err != nil {
-			return fmt.Errorf("store: cast ballot: mark voter: %w", err)
+	// A deadlock or lock wait timeout ends the attempt rolled back; the next finds the
+	// voter as the winner left them.
+	for try := 1; ; try++ {
+		receipt, err := s.castOnce(ctx, v, choices, now, rand.Reader)
+		if !retryable(err) || try == castTries {
+			return receipt, err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("store: cast ballot: mark voter: %w", err)
-		} else if n != 1 {
-			return whyNotCast(ctx, tx, v, now)
-		}
-		receipt, err = insertBallot(ctx, tx, e.ID, choices, rand.Reader)
-		return err
-	})
-	if err != nil {
-		return "", err
 	}
-	return receipt, nil
+}
+
+// castTries bounds the attempts at a cast that deadlocks.
+const castTries = 5
+
+// execer is what insertBallot writes through: a transaction or a casting session.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // encodeChoices turns b into what ballots.choices holds, checking it against paper on the
@@ -118,7 +110,7 @@ func encodeChoices(paper *election.BallotPaper, b election.Ballot) (js []byte, e
 // insertBallot stores a ballot, its choices in its row, with a fresh id and receipt code
 // read from rnd (crypto/rand.Reader). A duplicate id or code (error 1062, which rolls back
 // the statement only) is drawn again.
-func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []byte, rnd io.Reader) (string, error) {
+func insertBallot(ctx context.Context, tx execer, electionID int64, choices []byte, rnd io.Reader) (string, error) {
 	for try := 1; ; try++ {
 		id, err := election.NewBallotID(rnd)
 		if err != nil {
@@ -143,7 +135,7 @@ func insertBallot(ctx context.Context, tx *sql.Tx, electionID int64, choices []b
 
 // whyNotCast explains a cast whose voter update matched no row, reading the voter's
 // row as it is now (after any concurrent cast has committed).
-func whyNotCast(ctx context.Context, tx *sql.Tx, v *election.Voter, now time.Time) error {
+func whyNotCast(ctx context.Context, tx queryer, v *election.Voter, now time.Time) error {
 	var (
 		voted, revoked, standing bool
 		state                    string

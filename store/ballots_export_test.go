@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"io"
 	"time"
+
+	"github.com/civivote/civivote/election"
 )
 
 // EnterVotingOpen runs enterVotingOpenTx in a transaction of its own, for the tests of
@@ -23,4 +26,10 @@ func (s *DB) InsertBlankBallot(ctx context.Context, electionID int64, rnd io.Rea
 		return err
 	})
 	return receipt, err
+}
+
+// CastRawChoices makes one cast attempt storing choices as they are, even when they are
+// not valid, for the test that a failed cast leaves nothing behind.
+func (s *DB) CastRawChoices(ctx context.Context, v *election.Voter, choices []byte, now time.Time) (string, error) {
+	return s.castOnce(ctx, v, choices, now, rand.Reader)
 }

@@ -116,3 +116,28 @@ func TestDuplicateBallotIDAndReceiptAreDrawnAgain(t *testing.T) {
 		t.Error("a ballot whose every draw is a duplicate was stored")
 	}
 }
+
+// TestCastThatFailsHalfwayLeavesTheVoterUnmarked: casting runs with autocommit off, so an
+// INSERT that fails after the voter's UPDATE must take the UPDATE back with it, and the
+// session must be clean for the next cast.
+func TestCastThatFailsHalfwayLeavesTheVoterUnmarked(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	st := openStation(t, db, 1)
+	if _, err := db.CastRawChoices(ctx, st.voter(0), []byte("not JSON"), castNow); err == nil {
+		t.Fatal("a ballot whose choices are not JSON was stored")
+	}
+	if n := st.markedVoted(t); n != 0 {
+		t.Fatalf("%d voters marked as voted after the cast failed, want 0", n)
+	}
+	if n := st.ballots(t); n != 0 {
+		t.Fatalf("%d ballots stored after the cast failed, want 0", n)
+	}
+	b, _ := st.ballot(t, 0)
+	if _, err := db.CastBallot(ctx, st.voter(0), b, castNow); err != nil {
+		t.Fatalf("casting again after a failed attempt: %v", err)
+	}
+	if n := st.markedVoted(t); n != 1 {
+		t.Errorf("%d voters marked as voted, want 1", n)
+	}
+}

@@ -34,6 +34,8 @@ type DB struct {
 	now func() time.Time
 	// papers caches ballot papers once voting opens (ballot_paper.go).
 	papers paperCache
+	// casting is the pool casts run on, with autocommit off (ballots_conn.go).
+	casting *sql.DB
 	// defs caches parsed election definitions for the member pages (voters_cache.go).
 	defs defCache
 }
@@ -85,9 +87,15 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &DB{sql: db, log: log, now: now}
+	casting, err := openCastingPool(cfg, maxOpen)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &DB{sql: db, log: log, now: now, casting: casting}
 	if err := s.waitReady(ctx, cfg.Addr, opts.StartupWait); err != nil {
 		db.Close()
+		casting.Close()
 		return nil, err
 	}
 	return s, nil
@@ -121,8 +129,8 @@ func (s *DB) waitReady(ctx context.Context, addr string, wait time.Duration) err
 	}
 }
 
-// Close closes the connection pool.
-func (s *DB) Close() error { return s.sql.Close() }
+// Close closes the connection pools.
+func (s *DB) Close() error { return errors.Join(s.sql.Close(), s.casting.Close()) }
 
 // Ping checks that the database answers.
 func (s *DB) Ping(ctx context.Context) error {
