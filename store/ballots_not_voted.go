@@ -93,8 +93,11 @@ func (s *DB) QueueVotedRemovals(ctx context.Context) (int, error) {
 		if e.State != election.VotingOpen && e.State != election.VotingClosed {
 			continue
 		}
+		// One walk through the roll in contact order per sweep: each page starts after the
+		// last, so rows already done are not read again.
+		after := int64(-1)
 		for {
-			n, err := s.queueVotedRemovalPage(ctx, e)
+			n, last, err := s.queueVotedRemovalPage(ctx, e, after)
 			queued += n
 			if err != nil {
 				errs = append(errs, fmt.Errorf("store: election %s: queue removals from the not-yet-voted group: %w", e.Definition.Slug, err))
@@ -103,20 +106,21 @@ func (s *DB) QueueVotedRemovals(ctx context.Context) (int, error) {
 			if n < votedRemovalPage {
 				break
 			}
+			after = last
 		}
 	}
 	return queued, errors.Join(errs...)
 }
 
-// queueVotedRemovalPage queues one page of removals and marks those voters, in one
-// transaction, returning how many voters it marked.
-func (s *DB) queueVotedRemovalPage(ctx context.Context, e *StoredElection) (int, error) {
+// queueVotedRemovalPage queues one page of removals, of voters after contact id after, and
+// marks those voters, in one transaction. It returns how many voters it marked and the last.
+func (s *DB) queueVotedRemovalPage(ctx context.Context, e *StoredElection, after int64) (n int, last int64, err error) {
 	group := outbox.NotVotedGroup(e.Definition.Slug, e.Definition.Title)
-	var n int
-	err := s.retryDeadlock(ctx, func(tx *sql.Tx) error {
+	err = s.retryDeadlock(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
-			SELECT contact_id FROM voters WHERE election_id = ? AND voted AND NOT not_voted_removal_queued
-			ORDER BY contact_id LIMIT ?`, e.ID, votedRemovalPage)
+			SELECT contact_id FROM voters
+			WHERE election_id = ? AND contact_id > ? AND voted AND NOT not_voted_removal_queued
+			ORDER BY contact_id LIMIT ?`, e.ID, after, votedRemovalPage)
 		if err != nil {
 			return err
 		}
@@ -139,6 +143,7 @@ func (s *DB) queueVotedRemovalPage(ctx context.Context, e *StoredElection) (int,
 		if n == 0 {
 			return nil
 		}
+		last = ids[n-1].(int64)
 		if _, err := s.Outbox().EnqueueTx(ctx, tx, items); err != nil {
 			return err
 		}
@@ -146,5 +151,5 @@ func (s *DB) queueVotedRemovalPage(ctx context.Context, e *StoredElection) (int,
 			WHERE election_id = ? AND contact_id IN (?`+strings.Repeat(",?", n-1)+`)`, append([]any{e.ID}, ids...)...)
 		return err
 	})
-	return n, err
+	return n, last, err
 }
