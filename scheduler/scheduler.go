@@ -30,6 +30,9 @@ type Job struct {
 	// descriptor such as @every 1m.
 	Spec string
 	Run  func(ctx context.Context) error
+	// Quiet logs a successful run at debug level instead of info: for jobs that run every
+	// few seconds and log what they did themselves, so the log is not a clock.
+	Quiet bool
 }
 
 // Options configures New.
@@ -203,7 +206,11 @@ func (s *Scheduler) report(e *entry, tick time.Time, outcome string, err error, 
 	default:
 		s.metrics.duration.WithLabelValues(e.job.Name).Observe(took.Seconds())
 		s.metrics.lastSuccess.WithLabelValues(e.job.Name).Set(float64(s.opts.Clock.Now().Unix()))
-		log.Info("job finished", zap.Duration("duration", took))
+		level := zap.InfoLevel
+		if e.job.Quiet {
+			level = zap.DebugLevel
+		}
+		log.Log(level, "job finished", zap.Duration("duration", took))
 	}
 	s.metrics.runs.WithLabelValues(e.job.Name, outcome).Inc()
 	if s.opts.OnDone != nil {

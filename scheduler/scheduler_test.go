@@ -13,7 +13,10 @@ import (
 	"github.com/civivote/civivote/scheduler/schedulertest"
 	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/store/storetest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
@@ -254,5 +257,42 @@ func TestATickDuringALongRunIsSkippedAndReported(t *testing.T) {
 	close(release)
 	if d := <-dones; d.outcome != "succeeded" || d.tick.Format("15:04") != "16:01" {
 		t.Errorf("the long run: %+v", d)
+	}
+}
+
+func TestQuietJobsLogSuccessAtDebug(t *testing.T) {
+	dsn := freshDB(t)
+	db, err := store.Open(context.Background(), store.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clock := schedulertest.NewClock(time.Date(2026, 11, 23, 10, 0, 30, 0, time.UTC))
+	core, logs := observer.New(zap.DebugLevel)
+	dones := make(chan done, 4)
+	s := scheduler.New(scheduler.Options{Leaser: db, Holder: "a", Clock: clock, Logger: zap.New(core),
+		OnDone: func(job string, tick time.Time, outcome string, err error) { dones <- done{job, tick, outcome} }})
+	ok := func(context.Context) error { return nil }
+	for _, j := range []scheduler.Job{
+		{Name: "sched-test-loud", Spec: "* * * * *", Run: ok},
+		{Name: "sched-test-quiet", Spec: "* * * * *", Run: ok, Quiet: true},
+	} {
+		if err := s.Add(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Start()
+	defer s.Stop()
+	clock.BlockUntil(2)
+	clock.Advance(30 * time.Second)
+	<-dones
+	<-dones
+
+	levels := map[string]zapcore.Level{}
+	for _, e := range logs.FilterMessage("job finished").All() {
+		levels[e.ContextMap()["job"].(string)] = e.Level
+	}
+	if levels["sched-test-loud"] != zap.InfoLevel || levels["sched-test-quiet"] != zap.DebugLevel {
+		t.Errorf("job finished logged at %v, want info for a normal job and debug for a quiet one", levels)
 	}
 }

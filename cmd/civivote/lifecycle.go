@@ -20,7 +20,7 @@ const lifecycleLease = "election-lifecycle"
 // downtime), then every open roll follows the roster, then voters who have voted are
 // queued to leave the "not yet voted" reminder groups.
 func lifecycleJob(db *store.DB, lc store.LinkConfig, spec string, log *zap.Logger) scheduler.Job {
-	return scheduler.Job{Name: lifecycleLease, Spec: spec, Run: func(ctx context.Context) error {
+	return scheduler.Job{Name: lifecycleLease, Spec: spec, Quiet: true, Run: func(ctx context.Context) error {
 		return runLifecycle(ctx, db, lc, log, time.Now())
 	}}
 }

@@ -58,7 +58,7 @@ func linkURL(cfg *config.Config) func(outbox.Link) (string, error) {
 // until nothing is due; on shutdown it hands its batch back at once, and the rows, being
 // durable, are delivered after the restart.
 func outboxDrainJob(w *outbox.Worker, spec string, log *zap.Logger) scheduler.Job {
-	return scheduler.Job{Name: outboxLease, Spec: spec, Run: func(ctx context.Context) error {
+	return scheduler.Job{Name: outboxLease, Spec: spec, Quiet: true, Run: func(ctx context.Context) error {
 		res, err := w.Drain(ctx)
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			log.Info("outbox drain stopped for shutdown; the rest is delivered after the restart",
