@@ -4,45 +4,18 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/civivote/civivote/election"
 )
-
-// Turnout is how much of an election's roll has voted, overall and by hour, for the
-// committee. It counts voters marked as voted, never ballots, so it says nothing about
-// how anyone voted.
-type Turnout struct {
-	// Eligible counts the members who may vote or have voted: live links of members in
-	// good standing, plus everyone who has voted (a member who lapses after voting still
-	// voted).
-	Eligible int
-	Voted    int
-	// ByHour counts casts per hour of the election's local time, in order; hours in which
-	// nobody voted are absent.
-	ByHour []HourTurnout
-}
-
-// HourTurnout is the casts of one local hour.
-type HourTurnout struct {
-	// Start is the hour's first instant, in the election's time zone.
-	Start time.Time
-	Voted int
-}
-
-// Share returns Voted / Eligible, from 0 to 1.
-func (t *Turnout) Share() float64 {
-	if t.Eligible == 0 {
-		return 0
-	}
-	return float64(t.Voted) / float64(t.Eligible)
-}
 
 // Turnout returns the turnout of the election stored under slug (election.ErrNotFound
 // when there is none).
-func (s *DB) Turnout(ctx context.Context, slug string) (*Turnout, error) {
+func (s *DB) Turnout(ctx context.Context, slug string) (*election.Turnout, error) {
 	e, err := s.GetElection(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
-	var t Turnout
+	var t election.Turnout
 	if err := s.sql.QueryRowContext(ctx, `
 		SELECT COUNT(*), COALESCE(SUM(v.voted), 0)
 		FROM voters v LEFT JOIN members m ON m.contact_id = v.contact_id
@@ -75,7 +48,7 @@ func (s *DB) Turnout(ctx context.Context, slug string) (*Turnout, error) {
 		if k := len(t.ByHour); k > 0 && t.ByHour[k-1].Start.Equal(start) {
 			t.ByHour[k-1].Voted += n
 		} else {
-			t.ByHour = append(t.ByHour, HourTurnout{Start: start, Voted: n})
+			t.ByHour = append(t.ByHour, election.HourTurnout{Start: start, Voted: n})
 		}
 	}
 	if err := rows.Err(); err != nil {

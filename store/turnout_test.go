@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civivote/civivote/election"
 	"github.com/civivote/civivote/outbox"
-	"github.com/civivote/civivote/store"
 	"github.com/civivote/civivote/store/storetest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -44,7 +44,7 @@ func TestTurnoutCountsVotersByLocalHour(t *testing.T) {
 		t.Fatal(err)
 	}
 	london := st.election.Definition.Location
-	want := &store.Turnout{Eligible: 4, Voted: 3, ByHour: []store.HourTurnout{
+	want := &election.Turnout{Eligible: 4, Voted: 3, ByHour: []election.HourTurnout{
 		{Start: time.Date(2023, 2, 10, 9, 0, 0, 0, london), Voted: 1},
 		{Start: time.Date(2023, 2, 10, 10, 0, 0, 0, london), Voted: 2},
 	}}

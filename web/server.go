@@ -47,6 +47,8 @@ type Options struct {
 	Ballots Ballots
 	// Outbox backs the outbox endpoints (backlog, failed items, retry); nil: none.
 	Outbox Outbox
+	// Turnouts backs the turnout endpoint; nil: none.
+	Turnouts Turnouts
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -76,6 +78,7 @@ type Server struct {
 	links            Links
 	ballots          Ballots
 	outbox           Outbox
+	turnouts         Turnouts
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -97,6 +100,7 @@ func New(opts Options) *Server {
 		links:            opts.Links,
 		ballots:          opts.Ballots,
 		outbox:           opts.Outbox,
+		turnouts:         opts.Turnouts,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -141,6 +145,7 @@ func (s *Server) routes() {
 	s.tokenRoutes()
 	s.candidateRoutes()
 	s.outboxRoutes()
+	s.turnoutRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
 		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))

@@ -166,6 +166,11 @@ func runElectionShow(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	writeCandidateSummary(e.stdout, el.Definition, sum)
+	turnout, err := db.Turnout(ctx, slug)
+	if err != nil {
+		return err
+	}
+	writeTurnout(e.stdout, el.Definition, turnout)
 	return writeElectionOutbox(ctx, e.stdout, db, slug)
 }
 

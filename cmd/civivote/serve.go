@@ -83,7 +83,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
 		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
-		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db,
+		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db,
 		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
