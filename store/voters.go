@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -118,7 +117,7 @@ func (s *DB) ReissueLink(ctx context.Context, slug string, contactID int64, lc L
 		if _, err := s.Outbox().EnqueueTx(ctx, tx, []outbox.Item{lc.link(slug, contactID, gen)}); err != nil {
 			return err
 		}
-		return auditContact(ctx, tx, now, actor, ActionLinkReissued, e.ID, contactID, map[string]any{"generation": gen})
+		return auditMember(ctx, tx, now, actor, ActionLinkReissued, e.ID, contactID, map[string]any{"generation": gen})
 	})
 }
 
@@ -129,18 +128,4 @@ func checkIssuable(e *StoredElection, now time.Time) error {
 	}
 	return election.Errorf(election.ErrWrongState,
 		"voting in %s has closed (the election is %s): links are no longer issued or re-issued", e.Definition.Slug, e.State)
-}
-
-// auditContact is audit for an action on one member's link.
-func auditContact(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, electionID, contactID int64, details map[string]any) error {
-	js, err := json.Marshal(details)
-	if err != nil {
-		return fmt.Errorf("store: audit %s: %w", action, err)
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_log (at, actor, action, election_id, contact_id, details) VALUES (?, ?, ?, ?, ?, ?)`,
-		now.UTC(), actor, action, electionID, contactID, string(js)); err != nil {
-		return fmt.Errorf("store: audit %s: %w", action, err)
-	}
-	return nil
 }

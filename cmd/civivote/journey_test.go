@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,8 +54,7 @@ func TestNominationJourneyThroughCiviCRM(t *testing.T) {
 	fake := civicrmtest.NewTestServer(t, civicrmtest.WithTranscriptSite())
 	dsn := storetest.NewDatabase(t)
 	const publicURL = "https://vote.example.org"
-	cmd := exec.Command(binary, "serve")
-	cmd.Env = []string{
+	_, logs, base := startServe(t, []string{
 		"CIVIVOTE_MYSQL_DSN=" + dsn,
 		"CIVIVOTE_CIVICRM_URL=" + fake.URL(),
 		"CIVIVOTE_CIVICRM_API_KEY=" + civicrmtest.AdminKey,
@@ -67,14 +65,7 @@ func TestNominationJourneyThroughCiviCRM(t *testing.T) {
 		"CIVIVOTE_SYNC_SCHEDULE=0 3 1 1 *", // only on demand in this test
 		"CIVIVOTE_LIFECYCLE_SCHEDULE=@every 1s",
 		"CIVIVOTE_OUTBOX_SCHEDULE=@every 1s",
-	}
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	logs := startLogReader(stderr)
-	base := "http://" + logs.waitFor(t, "listening")["addr"].(string)
+	})
 
 	code, body := apiCallRaw(t, "PUT", base+"/api/admin/elections/journey", adminToken, journeyElection(time.Now()))
 	if code != http.StatusCreated {
