@@ -92,14 +92,24 @@ func (s *Outbox) EnqueueTx(ctx context.Context, tx *sql.Tx, items []outbox.Item)
 	return added, nil
 }
 
-// claimReadTimeout bounds reading back a committed claim after the caller's context ended.
-const claimReadTimeout = 10 * time.Second
+// claimTimeout bounds a claim, which runs to its end even when the caller's context ends.
+const claimTimeout = 10 * time.Second
 
 // Claim is part of outbox.Store with a conditional UPDATE of the oldest due rows, then a
 // SELECT of the rows that carry this claim's token: no SKIP LOCKED or GET_LOCK, which
 // MySQL-compatible distributed engines lack. Concurrent claimers wait on each other's row
 // locks and then skip the rows already taken.
+//
+// A claim that has begun runs to its end whatever happens to ctx (a shutdown): cancelled
+// halfway, its COMMIT could land on the server while the client sees only the
+// cancellation, and the rows would stay claimed, undelivered, until the claim expires.
+// Finished, the caller gets the rows and hands them back.
 func (s *Outbox) Claim(ctx context.Context, c outbox.ClaimRequest) ([]outbox.Claimed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
 	now, until := c.Now.UTC(), c.Until.UTC()
 	err := s.readCommitted(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
@@ -113,11 +123,7 @@ func (s *Outbox) Claim(ctx context.Context, c outbox.ClaimRequest) ([]outbox.Cla
 	if err != nil {
 		return nil, fmt.Errorf("store: claim outbox items: %w", err)
 	}
-	// The claim has committed: read it back even if ctx ends now (a shutdown), or its rows
-	// would stay claimed, and undelivered, until the claim expires.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimReadTimeout)
-	defer cancel()
-	rows, err := s.db.sql.QueryContext(rctx, `
+	rows, err := s.db.sql.QueryContext(ctx, `
 		SELECT id, dedupe_key, payload, attempts FROM outbox
 		WHERE claimed_by = ? AND state = ? ORDER BY id`, c.Token, string(outbox.StatePending))
 	if err != nil {
