@@ -243,16 +243,7 @@ func memberActor(contactID int64) string { return fmt.Sprintf("member:%d", conta
 // auditMember is audit for an action concerning one member, so the log can be searched
 // by contact.
 func auditMember(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, electionID, contactID int64, details map[string]any) error {
-	js, err := json.Marshal(details)
-	if err != nil {
-		return fmt.Errorf("store: audit %s: %w", action, err)
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_log (at, actor, action, election_id, contact_id, details) VALUES (?, ?, ?, ?, ?, ?)`,
-		now.UTC(), actor, action, electionID, contactID, string(js)); err != nil {
-		return fmt.Errorf("store: audit %s: %w", action, err)
-	}
-	return nil
+	return writeAudit(ctx, tx, now, actor, action, electionID, sql.NullInt64{Int64: contactID, Valid: true}, details)
 }
 
 // isDuplicate reports MySQL's duplicate-key error.

@@ -150,13 +150,19 @@ func writePositions(ctx context.Context, tx *sql.Tx, id int64, def *election.Def
 }
 
 func audit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, electionID int64, details map[string]any) error {
+	return writeAudit(ctx, tx, now, actor, action, electionID, sql.NullInt64{}, details)
+}
+
+// writeAudit appends one audit_log row; contactID is set for actions on one member, so the
+// log can be searched by contact.
+func writeAudit(ctx context.Context, tx *sql.Tx, now time.Time, actor, action string, electionID int64, contactID sql.NullInt64, details map[string]any) error {
 	js, err := json.Marshal(details)
 	if err != nil {
 		return fmt.Errorf("store: audit %s: %w", action, err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_log (at, actor, action, election_id, details) VALUES (?, ?, ?, ?, ?)`,
-		now.UTC(), actor, action, electionID, string(js)); err != nil {
+		INSERT INTO audit_log (at, actor, action, election_id, contact_id, details) VALUES (?, ?, ?, ?, ?, ?)`,
+		now.UTC(), actor, action, electionID, contactID, string(js)); err != nil {
 		return fmt.Errorf("store: audit %s: %w", action, err)
 	}
 	return nil

@@ -26,22 +26,11 @@ nominations each decision fixes the seats again (a co-officership needs every ac
 candidate's consent).`
 
 func runCandidates(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		if len(args) == 0 {
-			return usageErr("civivote candidates: say list, accept or reject (see civivote candidates --help)")
-		}
-		fmt.Fprintf(e.stdout, "Usage: civivote %s\n", candidatesUsage)
-		return nil
-	}
-	switch args[0] {
-	case "list":
-		return runCandidatesList(ctx, e, args[1:])
-	case "accept":
-		return runCandidatesAccept(ctx, e, args[1:])
-	case "reject":
-		return runCandidatesReject(ctx, e, args[1:])
-	}
-	return usageErr("civivote candidates: unknown subcommand %q: say list, accept or reject", args[0])
+	return dispatch(ctx, e, "candidates", candidatesUsage, []subcommand{
+		{"list", runCandidatesList},
+		{"accept", runCandidatesAccept},
+		{"reject", runCandidatesReject},
+	}, args)
 }
 
 func runCandidatesList(ctx context.Context, e env, args []string) error {

@@ -28,24 +28,12 @@ const electionUsage = `election apply -f FILE | list | show SLUG | advance SLUG 
            reason for the audit log`
 
 func runElection(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		if len(args) == 0 {
-			return usageErr("civivote election: say apply, list, show or advance (see civivote election --help)")
-		}
-		fmt.Fprintf(e.stdout, "Usage: civivote %s\n", electionUsage)
-		return nil
-	}
-	switch args[0] {
-	case "apply":
-		return runElectionApply(ctx, e, args[1:])
-	case "list":
-		return runElectionList(ctx, e, args[1:])
-	case "show":
-		return runElectionShow(ctx, e, args[1:])
-	case "advance":
-		return runElectionAdvance(ctx, e, args[1:])
-	}
-	return usageErr("civivote election: unknown subcommand %q: say apply, list, show or advance", args[0])
+	return dispatch(ctx, e, "election", electionUsage, []subcommand{
+		{"apply", runElectionApply},
+		{"list", runElectionList},
+		{"show", runElectionShow},
+		{"advance", runElectionAdvance},
+	}, args)
 }
 
 // openElectionDB opens the migrated database; the election commands need nothing else.

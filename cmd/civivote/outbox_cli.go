@@ -29,21 +29,11 @@ const outboxUsage = `outbox status | failed [--limit N] | retry --all | retry ID
 These commands need only the database (CIVIVOTE_MYSQL_DSN).`
 
 func runOutbox(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		return usageErr("civivote outbox: say status, failed or retry (see civivote outbox --help)")
-	}
-	switch args[0] {
-	case "--help", "-h", "help":
-		fmt.Fprintf(e.stdout, "Usage: civivote %s\n", outboxUsage)
-		return nil
-	case "status":
-		return runOutboxStatus(ctx, e, args[1:])
-	case "failed":
-		return runOutboxFailed(ctx, e, args[1:])
-	case "retry":
-		return runOutboxRetry(ctx, e, args[1:])
-	}
-	return usageErr("civivote outbox: unknown subcommand %q: say status, failed or retry", args[0])
+	return dispatch(ctx, e, "outbox", outboxUsage, []subcommand{
+		{"status", runOutboxStatus},
+		{"failed", runOutboxFailed},
+		{"retry", runOutboxRetry},
+	}, args)
 }
 
 func runOutboxStatus(ctx context.Context, e env, args []string) error {

@@ -44,19 +44,10 @@ func openLinkDB(ctx context.Context, e env) (*store.DB, store.LinkConfig, func()
 }
 
 func runTokens(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 {
-		return usageErr("civivote tokens: say issue or reissue (see civivote tokens --help)")
-	}
-	switch args[0] {
-	case "--help", "-h", "help":
-		fmt.Fprintf(e.stdout, "Usage: civivote %s\n", tokensUsage)
-		return nil
-	case "issue":
-		return runTokensIssue(ctx, e, args[1:])
-	case "reissue":
-		return runTokensReissue(ctx, e, args[1:])
-	}
-	return usageErr("civivote tokens: unknown subcommand %q: say issue or reissue", args[0])
+	return dispatch(ctx, e, "tokens", tokensUsage, []subcommand{
+		{"issue", runTokensIssue},
+		{"reissue", runTokensReissue},
+	}, args)
 }
 
 func runTokensIssue(ctx context.Context, e env, args []string) error {
