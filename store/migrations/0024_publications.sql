@@ -1,5 +1,6 @@
 -- What `civivote publish` froze for an election, served as is: results.json and
--- results.csv with their SHA-256 and signatures. ballots.json is not stored: it is written
+-- results.csv with their SHA-256 and the signature of results.json (which carries
+-- ballots_sha256, so it covers ballots.json too). ballots.json is not stored: it is written
 -- again from the ballots table (ORDER BY id) on each request, and ballots_sha256 is the
 -- hash of those bytes at publication. Republishing after a late ruling replaces the row and
 -- bumps revision. turnout_json keeps the roll's turnout (eligible, voted, by hour) once a
@@ -14,7 +15,6 @@ CREATE TABLE IF NOT EXISTS publications (
   results_sha256     BINARY(32) NOT NULL,
   ballots_sha256     BINARY(32) NOT NULL,
   results_signature  VARBINARY(64) NULL,
-  ballots_signature  VARBINARY(64) NULL,
   signing_public_key VARBINARY(32) NULL,
   ballot_count       INT UNSIGNED NOT NULL,
   purged_at          DATETIME(6) NULL,
