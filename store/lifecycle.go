@@ -128,18 +128,11 @@ func (s *DB) advanceTo(ctx context.Context, slug string, lc LinkConfig, now time
 		if err != nil || to == "" {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, updated_at = ? WHERE id = ?`,
-			string(to), now.UTC(), cur.ID); err != nil {
-			return fmt.Errorf("store: advance election %s: %w", slug, err)
-		}
-		tr = Transition{Election: slug, From: cur.State, To: to}
-		cur.State = to
-		if err := s.enterTx(ctx, tx, cur, now); err != nil {
-			return fmt.Errorf("store: election %s entering %s: %w", slug, to, err)
+		if tr, err = s.stepTx(ctx, tx, cur, to, reason, actor, now); err != nil {
+			return err
 		}
 		made, issuable = true, checkIssuable(cur, now) == nil
-		return audit(ctx, tx, now, actor, ActionElectionAdvanced, cur.ID,
-			map[string]any{"from": string(tr.From), "to": string(to), "reason": reason})
+		return nil
 	})
 	if err != nil || !made {
 		return tr, false, err
@@ -153,6 +146,26 @@ func (s *DB) advanceTo(ctx context.Context, slug string, lc LinkConfig, now time
 		}
 	}
 	return tr, true, nil
+}
+
+// stepTx moves cur, locked FOR UPDATE in tx, to state to: the state changes, the step's
+// entry effects run in tx, and the step is audited. Every transition goes through it: the
+// scheduler's and the committee's advances (advanceTo), and the steps after voting closes,
+// which make their own writes in the same transaction (publication, write-back).
+func (s *DB) stepTx(ctx context.Context, tx *sql.Tx, cur *StoredElection, to election.State, reason, actor string,
+	now time.Time) (Transition, error) {
+	slug := cur.Definition.Slug
+	if _, err := tx.ExecContext(ctx, `UPDATE elections SET state = ?, updated_at = ? WHERE id = ?`,
+		string(to), now.UTC(), cur.ID); err != nil {
+		return Transition{}, fmt.Errorf("store: advance election %s: %w", slug, err)
+	}
+	tr := Transition{Election: slug, From: cur.State, To: to}
+	cur.State = to
+	if err := s.enterTx(ctx, tx, cur, now); err != nil {
+		return Transition{}, fmt.Errorf("store: election %s entering %s: %w", slug, to, err)
+	}
+	return tr, audit(ctx, tx, now, actor, ActionElectionAdvanced, cur.ID,
+		map[string]any{"from": string(tr.From), "to": string(to), "reason": reason})
 }
 
 // enterTx runs the effects of entering e.State that belong in the step's transaction:
