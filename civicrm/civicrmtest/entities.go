@@ -18,6 +18,7 @@ func buildEntities(s *Server) map[string]*entity {
 		membershipEntity(contact, status, mtype),
 		groupContactEntity(contact, group),
 		relationshipEntity(contact, rtype),
+		addressEntity(contact),
 		customFieldEntity(),
 		extensionEntity(),
 		settingEntity(),

@@ -119,6 +119,12 @@ func contactEntity() *entity {
 	add("preferred_mail_format", kStr, "", func(*qctx, *Contact) val { return vStr("Both") })
 
 	e.extra("email_primary.email", kStr, contactGetter(func(_ *qctx, c *Contact) val { return vOpt(c.Email) }))
+	e.extra("email_primary.on_hold", kInt, contactGetter(func(_ *qctx, c *Contact) val {
+		if c.Email == "" {
+			return vNull()
+		}
+		return vInt(int64(c.EmailOnHold))
+	}))
 	e.extra("email_primary", kInt, contactGetter(func(_ *qctx, c *Contact) val {
 		if c.Email == "" {
 			return vNull()

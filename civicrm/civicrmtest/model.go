@@ -10,6 +10,7 @@ type Contact struct {
 	Organization string // organization_name, for ContactType "Organization"
 	ExternalID   string
 	Email        string // primary email
+	EmailOnHold  int    // the primary email's on_hold: 0 no, 1 bounced, 2 opted out
 	IsDeleted    bool   // in the trash
 	IsDeceased   bool
 	// Custom holds single-record custom field values keyed

@@ -17,6 +17,7 @@ type roster struct {
 	member0   int64 // first membership id
 	typeName  string
 	dates     map[string][3]string // status -> join, start, end
+	union     bool                 // names, addresses and statuses as a union has them (WithUnion)
 }
 
 const (
@@ -74,6 +75,10 @@ func (r *roster) contactInto(id int64, c *Contact) bool {
 		return false
 	}
 	h := r.mix(1, ci)
+	if r.union {
+		r.unionContact(id, ci, h, c)
+		return true
+	}
 	first := rosterFirstNames()[h%50]
 	// One allocation per row: display name, external id and email are
 	// slices of a single string.
@@ -140,6 +145,8 @@ func (r *roster) status(mi int) string {
 		return "Expired"
 	case v < 97:
 		return "Pending"
+	case r.union && v == 99:
+		return "Deceased"
 	default:
 		return "Cancelled"
 	}

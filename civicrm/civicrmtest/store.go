@@ -43,6 +43,10 @@ type store struct {
 	// the duplicate, as that activity's source_record_id does.
 	mergedTo map[int64]int64
 
+	// addresses holds primary addresses set with SetAddress, by contact
+	// id; a union roster derives the others.
+	addresses map[int64]*Address
+
 	custom      []customField
 	memberTypes []string // membership type names; id = index+1
 	statuses    [7]membershipStatus
@@ -72,6 +76,7 @@ func newStore() *store {
 		rels:          map[int64]*Relationship{},
 		nextRel:       1,
 		mergedTo:      map[int64]int64{},
+		addresses:     map[int64]*Address{},
 		statuses:      shippedStatuses(),
 	}
 }

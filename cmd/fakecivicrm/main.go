@@ -1,12 +1,12 @@
 // Command fakecivicrm serves the civicrmtest fake CiviCRM on a loopback
 // address, for the demo and for trying civivote by hand:
 //
-//	fakecivicrm -addr 127.0.0.1:8765 -members 20000 -seed 1
+//	fakecivicrm -addr 127.0.0.1:8765 -members 20000 -seed 1 [-union]
 //
 // It holds the site the API transcripts were recorded on (organisation 4
 // "Test Union", members 5–54, custom field Union_Sync.voting_link, group
 // union_voters, relationship type "Officer of") plus -members generated
-// members, prints the base URL and the API key, and stops on SIGINT or
+// members (with -union, a realistic union with postal addresses), prints the base URL and the API key, and stops on SIGINT or
 // SIGTERM. Its state lives in memory only.
 package main
 
@@ -42,6 +42,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
 	members := fs.Int("members", 0, "generated members to add to the transcript site")
 	seed := fs.Int64("seed", 1, "seed of the generated roster")
+	union := fs.Bool("union", false, "generate the members as a union has them (varied names, postal addresses, held emails, every status) instead of the recorded site's bulk pattern")
 	key := fs.String("key", civicrmtest.AdminKey, "API key of the administrator user")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("parse flags: %w", err)
@@ -56,7 +57,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("-key is empty: give the API key clients should send")
 	}
 	opts := []civicrmtest.Option{civicrmtest.WithTranscriptSite(), civicrmtest.WithAdminKey(*key)}
-	if *members > 0 {
+	switch {
+	case *members > 0 && *union:
+		opts = append(opts, civicrmtest.WithUnion(*members, *seed))
+	case *members > 0:
 		opts = append(opts, civicrmtest.WithRoster(*members, *seed))
 	}
 	ln, err := net.Listen("tcp", *addr)
