@@ -37,13 +37,14 @@ func (w *Worker) batch(ctx context.Context, k Kind) (Result, error) {
 	cancel()
 	w.m.latency.WithLabelValues(string(k)).Observe(time.Since(started).Seconds())
 
-	sctx := ctx
+	// The outcome is recorded whatever happens to ctx from here on: a shutdown that lands
+	// between the check below and the write must not leave delivered items claimed (they
+	// would be sent again) or pending ones waiting out the claim.
+	sctx, stop := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer stop()
 	if ctx.Err() != nil {
 		// Shutting down: hand the batch back at once rather than leaving it claimed until
 		// the claim expires. The attempt still counts.
-		var stop context.CancelFunc
-		sctx, stop = context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
-		defer stop()
 		for i := range outcomes {
 			if outcomes[i].State == StatePending {
 				outcomes[i].Next = now

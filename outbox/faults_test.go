@@ -10,6 +10,7 @@ import (
 	"github.com/civivote/civivote/civicrm"
 	"github.com/civivote/civivote/civicrm/civicrmtest"
 	"github.com/civivote/civivote/outbox"
+	"github.com/civivote/civivote/store"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -275,4 +276,35 @@ func value(m *dto.Metric) float64 {
 		return m.GetCounter().GetValue()
 	}
 	return m.GetGauge().GetValue()
+}
+
+// cancelingStore is the real store, with a shutdown that lands just as a batch's outcome is
+// about to be recorded: after CiviCRM has answered and after the worker last looked at its
+// context.
+type cancelingStore struct {
+	*store.Outbox
+	cancel context.CancelFunc
+}
+
+func (s cancelingStore) Settle(ctx context.Context, token string, now time.Time, outcomes []outbox.Outcome) error {
+	s.cancel()
+	return s.Outbox.Settle(ctx, token, now, outcomes)
+}
+
+func TestShutdownWhileRecordingADeliveryStillRecordsIt(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w, err := outbox.New(cancelingStore{e.q, cancel}, civicrm.NewOutboxSink(e.client),
+		outbox.Options{Now: e.clock.Now, Writers: 1, LinkURL: linkURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustEnqueue(t, w, linkItem(5, 0), linkItem(6, 0), linkItem(7, 0))
+	w.Drain(ctx)
+	// Delivered and recorded as delivered: nothing left claimed, nothing to send again.
+	if st := mustStats(t, w); st.Pending != 0 || st.Failed != 0 {
+		t.Errorf("stats after a shutdown while recording = %+v, want nothing pending or failed", st)
+	}
+	e.checkLinks(t, []int64{5, 6, 7}, 0)
 }
