@@ -30,6 +30,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer log.Sync()
+	return serve(ctx, cfg, log)
+}
+
+// serve runs the daemon with cfg until ctx ends: `civivote serve`, and `civivote demo`
+// once it has set up its election.
+func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	log.Info("starting civivote", zap.String("version", versionString()), zap.Any("config", cfg.Redacted()))
 
 	db, err := openMigrated(ctx, cfg, log)
