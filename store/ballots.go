@@ -111,14 +111,23 @@ func encodeChoices(paper *election.BallotPaper, b election.Ballot) (js []byte, e
 // read from rnd (crypto/rand.Reader). A duplicate id or code (error 1062, which rolls back
 // the statement only) is drawn again.
 func insertBallot(ctx context.Context, tx execer, electionID int64, choices []byte, rnd io.Reader) (string, error) {
+	return insertBallotKeeping(ctx, tx, electionID, "", choices, rnd)
+}
+
+// insertBallotKeeping is insertBallot keeping the receipt code keep when it is not empty:
+// an accepted challenged ballot keeps the code its member was shown, and only its id is
+// drawn again after a duplicate.
+func insertBallotKeeping(ctx context.Context, tx execer, electionID int64, keep string, choices []byte, rnd io.Reader) (string, error) {
 	for try := 1; ; try++ {
 		id, err := election.NewBallotID(rnd)
 		if err != nil {
 			return "", fmt.Errorf("store: cast ballot: %w", err)
 		}
-		receipt, err := election.NewReceiptCode(rnd)
-		if err != nil {
-			return "", fmt.Errorf("store: cast ballot: %w", err)
+		receipt := keep
+		if receipt == "" {
+			if receipt, err = election.NewReceiptCode(rnd); err != nil {
+				return "", fmt.Errorf("store: cast ballot: %w", err)
+			}
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO ballots (id, election_id, receipt_code, choices) VALUES (?, ?, ?, ?)`,
 			id[:], electionID, receipt, choices)
@@ -137,15 +146,16 @@ func insertBallot(ctx context.Context, tx execer, electionID int64, choices []by
 // row as it is now (after any concurrent cast has committed).
 func whyNotCast(ctx context.Context, tx queryer, v *election.Voter, now time.Time) error {
 	var (
-		voted, revoked, standing bool
-		state                    string
+		voted, revoked, standing, challenged bool
+		state                                string
 	)
 	err := tx.QueryRowContext(ctx, `
-		SELECT v.voted, v.revoked_at IS NOT NULL, COALESCE(m.in_good_standing, FALSE), e.state
+		SELECT v.voted, v.revoked_at IS NOT NULL, COALESCE(m.in_good_standing, FALSE), e.state,
+		  EXISTS (SELECT 1 FROM challenged_ballots c WHERE c.election_id = v.election_id AND c.contact_id = v.contact_id)
 		FROM voters v
 		  JOIN elections e ON e.id = v.election_id
 		  LEFT JOIN members m ON m.contact_id = v.contact_id
-		WHERE v.election_id = ? AND v.contact_id = ?`, v.Election.ID, v.ContactID).Scan(&voted, &revoked, &standing, &state)
+		WHERE v.election_id = ? AND v.contact_id = ?`, v.Election.ID, v.ContactID).Scan(&voted, &revoked, &standing, &state, &challenged)
 	if errors.Is(err, sql.ErrNoRows) {
 		revoked = true
 	} else if err != nil {
@@ -154,6 +164,8 @@ func whyNotCast(ctx context.Context, tx queryer, v *election.Voter, now time.Tim
 	switch {
 	case voted:
 		return alreadyVoted(v.Election)
+	case challenged:
+		return election.Standing{Challenge: election.ChallengeOpen}.CheckChallenge(v.Election)
 	case revoked:
 		return election.Errorf(election.ErrNotFound, "This voting link is no longer valid, so your ballot was not recorded. "+
 			"Use the most recent link you were sent, or ask the election committee for a new one.")

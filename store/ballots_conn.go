@@ -32,14 +32,18 @@ func openCastingPool(cfg *mysql.Config, maxOpen int) (*sql.DB, error) {
 	return db, nil
 }
 
-// castUpdate marks a voter as voted if, and only if, they may vote now; see CastBallot.
+// castUpdate marks a voter as voted if, and only if, they may vote now; see CastBallot. A
+// member who cast a challenged ballot while off the roll has had their one ballot, even
+// if the roll takes them back (the subquery's read locks the key, so it also waits for a
+// challenged cast in flight).
 const castUpdate = `
 	UPDATE voters v
 	  JOIN members m ON m.contact_id = v.contact_id
 	  JOIN elections e ON e.id = v.election_id
 	SET v.voted = TRUE, v.voted_at = ?
 	WHERE v.election_id = ? AND v.contact_id = ? AND v.voted = FALSE AND v.revoked_at IS NULL
-	  AND m.in_good_standing AND e.state = ?`
+	  AND m.in_good_standing AND e.state = ?
+	  AND NOT EXISTS (SELECT 1 FROM challenged_ballots c WHERE c.election_id = v.election_id AND c.contact_id = v.contact_id)`
 
 // castOnce makes one attempt at a cast on a session of the casting pool: the UPDATE opens
 // the transaction, COMMIT ends it. On any failure the transaction is rolled back, and a
