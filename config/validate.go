@@ -94,6 +94,9 @@ func (c *Config) validate() []problem {
 	if c.TokenSecret != "" && len(c.TokenSecret) < MinTokenSecretBytes {
 		add("TOKEN_SECRET", "must be at least %d bytes, got %d: generate one with `openssl rand -base64 48`", MinTokenSecretBytes, len(c.TokenSecret))
 	}
+	if _, err := ParseSigningKey(c.ResultsSigningKey); err != nil {
+		add("RESULTS_SIGNING_KEY", "%v", err)
+	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		add("LISTEN_ADDR", "must be host:port or :port, e.g. :8080, got %q", c.ListenAddr)
 	}
