@@ -121,6 +121,9 @@ type problemJSON struct {
 func (s *Server) handleApplyElection(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
 	src, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxDefinitionBytes))
+	if tl := tooLarge(err, "the definition is over 1 MiB: an election definition is a few kilobytes of YAML; nothing changed"); tl != nil {
+		return tl
+	}
 	if err != nil {
 		return badRequest("the definition could not be read (at most %d bytes of YAML): %v", maxDefinitionBytes, err)
 	}

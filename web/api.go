@@ -50,7 +50,11 @@ func (s *Server) api(min Role, h apiHandler) http.Handler {
 			writeJSON(w, http.StatusNotFound, apiErrorBody{Error: "the admin API is off: set CIVIVOTE_ADMIN_TOKEN to turn it on"})
 			return
 		}
-		role := s.roleOf(r)
+		role, err := s.authenticate(r)
+		if err != nil {
+			s.writeAPIError(w, r, err)
+			return
+		}
 		switch {
 		case role == RoleNone:
 			w.Header().Set("WWW-Authenticate", `Bearer realm="civivote admin"`)
@@ -93,6 +97,10 @@ type apiErrorBody struct {
 // statusOf maps the domain's error kinds to HTTP status codes, in one place.
 func statusOf(err error) int {
 	switch {
+	case errors.As(err, new(*bodyTooLargeError)):
+		return http.StatusRequestEntityTooLarge
+	case errors.As(err, new(*TooManyError)):
+		return http.StatusTooManyRequests
 	case errors.Is(err, election.ErrInvalid):
 		return http.StatusBadRequest
 	case errors.Is(err, election.ErrNotFound), errors.Is(err, roster.ErrNotFound):
@@ -110,6 +118,10 @@ func statusOf(err error) int {
 func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	msg := err.Error()
+	if tm := (*TooManyError)(nil); errors.As(err, &tm) {
+		w.Header().Set("Retry-After", tm.retryAfterSeconds())
+		msg = "too many wrong tokens were sent from this address (or from everywhere): retry after " + tm.retryAfterSeconds() + " seconds"
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("admin API request failed", zap.String("route", r.Pattern), zap.Error(err))
 		msg = "internal error: the server log has the details"
@@ -133,6 +145,9 @@ func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if tl := tooLarge(err, "the request body is over 64 KiB: send only the fields this call takes"); tl != nil {
+			return tl
+		}
 		return election.Errorf(election.ErrInvalid, "the request body is not valid JSON for this call: %v", err)
 	}
 	return nil

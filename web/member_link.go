@@ -84,14 +84,20 @@ func (s *Server) memberOf(r *http.Request) (*member, error) {
 	if err != nil {
 		return nil, errNoLink
 	}
+	// The cookie holds a token as much as the link does: guesses through it count too.
+	if err := s.linkThrottle.Check(r); err != nil {
+		return nil, err
+	}
 	token, err := election.ParseToken(c.Value)
 	if err != nil {
+		s.linkThrottle.Fail(r)
 		return nil, errNoLink
 	}
 	hash := election.HashToken(token)
 	v, err := s.voters.VoterByToken(r.Context(), hash)
 	switch {
 	case errors.Is(err, election.ErrNotFound):
+		s.linkThrottle.Fail(r)
 		return nil, errNoLink
 	case err != nil:
 		return nil, err

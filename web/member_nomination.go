@@ -19,6 +19,9 @@ func (s *Server) postedMember(w http.ResponseWriter, r *http.Request) (*member, 
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
+		if tl := tooLarge(err, "The form was too long to be read, and nothing was saved. Go back, shorten your statement and submit it again."); tl != nil {
+			return nil, tl
+		}
 		return nil, election.Errorf(election.ErrInvalid, "The form could not be read (it may be too long). Go back, shorten your statement and submit it again.")
 	}
 	if err := s.checkFormToken(r, m); err != nil {

@@ -48,7 +48,12 @@ func (s *Server) page(h pageHandler) http.Handler {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	v := errorView{Contact: s.contact}
 	var status int
+	var tooMany *TooManyError
 	switch {
+	case errors.As(err, &tooMany):
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", tooMany.retryAfterSeconds())
+		v = tooManyView(tooMany, s.contact)
 	case errors.Is(err, errFormToken):
 		status = http.StatusForbidden
 		v.Heading = "This form has expired"
@@ -68,6 +73,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 			s.log.Error("page failed", zap.String("route", r.Pattern), zap.String("method", r.Method), zap.Error(err))
 			v.Heading = "Something went wrong on our side"
 			v.Message = "Nothing you did caused this, and the problem has been logged. Try again in a few minutes."
+		case status == http.StatusRequestEntityTooLarge:
+			v.Heading = "That was too long"
 		case errors.Is(err, election.ErrNotFound):
 			v.Heading = "Page not found"
 		case errors.Is(err, election.ErrWindowClosed):
@@ -91,7 +98,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) memberRoutes() {
 	s.mux.HandleFunc("GET /static/{file}", s.handleCSS)
 	if s.voters != nil && s.nominations != nil {
-		s.mux.Handle("GET /v/{token}", s.page(s.handleLink))
+		s.mux.Handle("GET /v/{token}", s.page(s.throttledLink(s.handleLink)))
 		s.mux.Handle("GET /member/{slug}", s.page(s.handleMemberPage))
 		s.mux.Handle("POST /member/{slug}/nomination", s.page(s.handleNominate))
 		s.mux.Handle("GET /member/{slug}/withdraw", s.page(s.handleWithdrawConfirm))

@@ -56,6 +56,9 @@ type Options struct {
 	// Contact says whom members should ask for help, e.g. "the election committee at
 	// elections@example.org"; empty gives a generic line.
 	Contact string
+	// Limits bounds failed look-ups of links and receipt codes and failed admin
+	// authentications; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Server holds civivote's routes and their dependencies.
@@ -82,6 +85,8 @@ type Server struct {
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
+	linkThrottle     *Throttle // failed look-ups of personal links and receipt codes
+	authThrottle     *Throttle // failed admin authentications
 }
 
 // New builds the server and registers its HTTP metrics on opts.Registry. It panics if the
@@ -126,6 +131,7 @@ func New(opts Options) *Server {
 		s.contact = "the election committee or your membership administrator"
 	}
 	s.metrics = newHTTPMetrics(s.reg)
+	s.initThrottles(opts.Limits)
 	s.routes()
 	return s
 }
@@ -160,6 +166,7 @@ func (s *Server) routes() {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = http.NewCrossOriginProtection().Handler(h)
+	h = limitBodies(h)
 	h = securityHeaders(h)
 	h = s.observe(h)
 	return h
@@ -168,14 +175,5 @@ func (s *Server) Handler() http.Handler {
 // NewHTTPServer wraps h in an http.Server with the timeouts and limits a public server
 // needs, so slow or oversized clients cannot exhaust it.
 func NewHTTPServer(addr string, h http.Handler, log *zap.Logger) *http.Server {
-	return &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          zap.NewStdLog(log.Named("http")),
-	}
+	return NewHTTPServerWith(addr, h, log, DefaultHTTPLimits())
 }
