@@ -84,8 +84,13 @@ type Membership struct {
 }
 
 // Relationship is an elected officer's tenure: ContactA is Type (a relationship type's
-// name_a_b) of organisation ContactB.
+// name_a_b) of organisation ContactB. CiviCRM finds the record to update by contacts, type
+// and start date, so each tenure is a record of its own and a re-elected officer's earlier
+// tenures stay as they were; a record read from CiviCRM is changed by its ID.
 type Relationship struct {
+	// ID, when set, is the CiviCRM relationship to change (read back from CiviCRM, e.g. a
+	// previous holder's tenure to end); zero saves by contacts, type and start date.
+	ID          int64     `json:"id,omitempty"`
 	ContactA    int64     `json:"contact_a"`
 	ContactB    int64     `json:"contact_b"`
 	Type        string    `json:"type"`
@@ -129,14 +134,26 @@ func round(r int) string {
 	return "#" + strconv.Itoa(r)
 }
 
-// SaveRelationship queues saving an officer's tenure. Saving the same tenure twice queues
-// it once; a changed tenure for the same pair and type supersedes a pending older one.
-func SaveRelationship(r Relationship) Item {
+// SaveRelationship queues saving an officer's tenure for the write-back of election slug.
+// Saving the same tenure twice queues it once; a changed write to the same CiviCRM record
+// (same contacts, type and start date, or the same ID) supersedes a pending older one. The
+// key starts with the election (WritebackKeyPrefix), so an election's write-back can be
+// counted; the payload's digest in it keeps every distinct write apart.
+func SaveRelationship(slug string, r Relationship) Item {
 	p := mustJSON(r)
 	sum := sha256.Sum256(p)
-	scope := fmt.Sprintf("relationship:%d:%d:%s", r.ContactA, r.ContactB, r.Type)
-	return Item{Kind: KindRelationship, Key: scope + ":" + hex.EncodeToString(sum[:12]), Scope: scope, Payload: p}
+	record := "start:" + r.Start.UTC().Format(time.DateOnly)
+	if r.ID != 0 {
+		record = "id:" + strconv.FormatInt(r.ID, 10)
+	}
+	return Item{Kind: KindRelationship,
+		Key:   WritebackKeyPrefix(slug) + strconv.FormatInt(r.ContactA, 10) + ":" + hex.EncodeToString(sum[:12]),
+		Scope: fmt.Sprintf("relationship:%d:%d:%s:%s", r.ContactA, r.ContactB, r.Type, record), Payload: p}
 }
+
+// WritebackKeyPrefix starts the dedupe key of every officer relationship queued by the
+// write-back of election slug.
+func WritebackKeyPrefix(slug string) string { return "writeback:" + slug + ":" }
 
 // Validate checks what the table would otherwise reject or truncate. Stores call it on every
 // item they queue.

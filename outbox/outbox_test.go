@@ -74,7 +74,7 @@ func TestDrainDeliversLinksGroupsAndRelationships(t *testing.T) {
 	}
 	tenure := outbox.Relationship{ContactA: 5, ContactB: 4, Type: "Officer of", Description: "Treasurer",
 		Start: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2025, 2, 28, 0, 0, 0, 0, time.UTC)}
-	items = append(items, outbox.SaveRelationship(tenure), outbox.SaveRelationship(tenure))
+	items = append(items, outbox.SaveRelationship("wise-ra-2023", tenure), outbox.SaveRelationship("wise-ra-2023", tenure))
 	if n := mustEnqueue(t, w, items...); n != 101 {
 		t.Fatalf("enqueued %d, want 101", n)
 	}

@@ -1,16 +1,16 @@
 package outbox
 
 // ElectionKeyPrefixes are the dedupe-key prefixes of every item queued for one election:
-// its members' links and their adds to and removals from the election's two groups. The
-// store counts an election's backlog by these prefixes, which its unique index on the key
-// serves. Officer relationships are not among them: their keys name contacts, not the
-// election.
+// its members' links, their adds to and removals from the election's two groups, and its
+// officers' relationships (the write-back). The store counts an election's backlog by these
+// prefixes, which its unique index on the key serves.
 func ElectionKeyPrefixes(slug string) []string {
 	voters, notVoted := groupName(slug, ""), groupName(slug, "_not_voted")
 	return []string{
 		"link:" + slug + ":",
 		"group-add:" + voters + ":", "group-remove:" + voters + ":",
 		"group-add:" + notVoted + ":", "group-remove:" + notVoted + ":",
+		WritebackKeyPrefix(slug),
 	}
 }
 
