@@ -61,7 +61,7 @@ func (s *OutboxSink) RemoveFromGroup(ctx context.Context, groupID int64, contact
 func (s *OutboxSink) SaveRelationships(ctx context.Context, rels []outbox.Relationship) ([]outbox.Rejection, error) {
 	rs := make([]Relationship, len(rels))
 	for i, r := range rels {
-		rs[i] = Relationship{ContactIDA: r.ContactA, ContactIDB: r.ContactB, Type: r.Type,
+		rs[i] = Relationship{ID: r.ID, ContactIDA: r.ContactA, ContactIDB: r.ContactB, Type: r.Type,
 			StartDate: r.Start, EndDate: r.End, Active: !r.Inactive, Description: r.Description}
 	}
 	saved, err := s.c.SaveRelationships(ctx, rs)

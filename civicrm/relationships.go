@@ -30,12 +30,24 @@ type SavedRelationship struct {
 	DuplicateOf int64
 }
 
+// relationshipMatch is what Relationship.save matches an existing tenure on. The start
+// date is part of it so that each tenure is a record of its own: with the pair and type
+// alone (transcripts 27-32) a re-elected officer's new tenure would overwrite the dates of
+// the last one and lose the history. APIv4 updates when exactly one row matches every
+// field (MatchParamTrait::matchExisting) and otherwise creates; the create's duplicate
+// check (CRM_Contact_BAO_Relationship::checkDuplicateRelationship) refuses only an active
+// relationship of the pair and type with the same start and end dates, which is the same
+// tenure, so a new tenure is created beside the old one.
+var relationshipMatch = []string{"contact_id_a", "contact_id_b", "relationship_type_id", "start_date"}
+
 // SaveRelationships saves tenures idempotently (Relationship.save with
-// match on contact_id_a, contact_id_b and relationship_type_id: saving
-// again updates the dates and description in place). Dates are checked
-// before sending, because CiviCRM stores an impossible date as 1970-01-01
-// with a 200, and compared with what CiviCRM echoes. To end a tenure,
-// save it again with its end date and Active false (transcript 32).
+// match on contact_id_a, contact_id_b, relationship_type_id and
+// start_date: saving again updates the end date and description in place,
+// and a tenure with another start date is another record). A record with
+// an ID (read from CiviCRM) is saved by id, which skips the match. Dates
+// are checked before sending, because CiviCRM stores an impossible date as
+// 1970-01-01 with a 200, and compared with what CiviCRM echoes. To end a
+// tenure, save it with its end date and Active false (transcript 32).
 func (c *Client) SaveRelationships(ctx context.Context, rels []Relationship) ([]SavedRelationship, error) {
 	if err := checkBatch(len(rels)); err != nil {
 		return nil, fmt.Errorf("civicrm: save relationships: %w", err)
@@ -45,15 +57,22 @@ func (c *Client) SaveRelationships(ctx context.Context, rels []Relationship) ([]
 		if err := r.validate(); err != nil {
 			return nil, fmt.Errorf("civicrm: save relationships: record %d: %w", i, err)
 		}
-		records[i] = map[string]any{
+		rec := map[string]any{
 			"contact_id_a": r.ContactIDA, "contact_id_b": r.ContactIDB,
 			"relationship_type_id:name": r.Type,
 			"start_date":                formatDate(r.StartDate), "end_date": formatDate(r.EndDate),
 			"is_active": r.Active, "description": r.Description,
 		}
+		if r.ID > 0 {
+			rec["id"] = r.ID
+			if r.StartDate.IsZero() {
+				delete(rec, "start_date") // keep what CiviCRM has
+			}
+		}
+		records[i] = rec
 	}
 	res, err := apiBatch[savedRelationship](ctx, c, "Relationship", "save", len(records), saveParams{
-		Records: records, Match: []string{"contact_id_a", "contact_id_b", "relationship_type_id"},
+		Records: records, Match: relationshipMatch,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("civicrm: save relationships: %w", err)
@@ -88,15 +107,15 @@ func (r Relationship) validate() error {
 		return errors.New("both contacts are required")
 	case r.Type == "":
 		return errors.New("the relationship type is required")
-	case r.StartDate.IsZero():
-		return errors.New("the start date is required")
+	case r.StartDate.IsZero() && r.ID <= 0:
+		return errors.New("the start date is required (it tells one tenure from another)")
 	}
 	for _, d := range []time.Time{r.StartDate, r.EndDate} {
 		if !d.IsZero() && (d.Year() < 1900 || d.Year() > 9999) {
 			return fmt.Errorf("date %s is out of range", d.Format(DateLayout))
 		}
 	}
-	if !r.EndDate.IsZero() && r.EndDate.Before(r.StartDate) {
+	if !r.EndDate.IsZero() && !r.StartDate.IsZero() && r.EndDate.Before(r.StartDate) {
 		return fmt.Errorf("the end date %s is before the start date %s",
 			r.EndDate.Format(DateLayout), r.StartDate.Format(DateLayout))
 	}
@@ -135,6 +154,29 @@ func (v savedRelationship) datesDiffer(want Relationship) string {
 // CurrentRelationships lists the relationships of the type to contact
 // orgID that are current (active, and today within their dates).
 func (c *Client) CurrentRelationships(ctx context.Context, typeName string, orgID int64) ([]Relationship, error) {
+	out, err := c.relationships(ctx, typeName, orgID, cond("is_current", "=", true))
+	if err != nil {
+		return nil, fmt.Errorf("civicrm: current %q relationships of contact %d: %w", typeName, orgID, err)
+	}
+	return out, nil
+}
+
+// RelationshipsOf lists every relationship of the type from the contacts to contact orgID,
+// past, current and future, active or not: what a write-back is verified against (its
+// tenures may not have started yet, so they are not current).
+func (c *Client) RelationshipsOf(ctx context.Context, typeName string, orgID int64, contactIDs []int64) ([]Relationship, error) {
+	if len(contactIDs) == 0 {
+		return nil, nil
+	}
+	out, err := c.relationships(ctx, typeName, orgID, cond("contact_id_a", "IN", contactIDs))
+	if err != nil {
+		return nil, fmt.Errorf("civicrm: %q relationships of %d contacts to contact %d: %w", typeName, len(contactIDs), orgID, err)
+	}
+	return out, nil
+}
+
+// relationships reads the relationships of the type to contact orgID that also meet extra.
+func (c *Client) relationships(ctx context.Context, typeName string, orgID int64, extra any) ([]Relationship, error) {
 	res, err := apiCall[struct {
 		ID          int64   `json:"id"`
 		ContactIDA  int64   `json:"contact_id_a"`
@@ -144,13 +186,12 @@ func (c *Client) CurrentRelationships(ctx context.Context, typeName string, orgI
 		IsActive    bool    `json:"is_active"`
 		Description *string `json:"description"`
 	}](ctx, c, "Relationship", "get", getParams{
-		Select: []string{"id", "contact_id_a", "contact_id_b", "start_date", "end_date", "is_active", "description"},
-		Where: []any{cond("relationship_type_id:name", "=", typeName), cond("contact_id_b", "=", orgID),
-			cond("is_current", "=", true)},
+		Select:  []string{"id", "contact_id_a", "contact_id_b", "start_date", "end_date", "is_active", "description"},
+		Where:   []any{cond("relationship_type_id:name", "=", typeName), cond("contact_id_b", "=", orgID), extra},
 		OrderBy: byID(),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("civicrm: current %q relationships of contact %d: %w", typeName, orgID, err)
+		return nil, err
 	}
 	out := make([]Relationship, len(res.Values))
 	for i, v := range res.Values {
@@ -160,7 +201,7 @@ func (c *Client) CurrentRelationships(ctx context.Context, typeName string, orgI
 			r.EndDate, err = parseDate(deref(v.EndDate))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("civicrm: current relationships: relationship %d: %w", v.ID, err)
+			return nil, fmt.Errorf("relationship %d: %w", v.ID, err)
 		}
 		out[i] = r
 	}

@@ -47,7 +47,7 @@ func TestSaveRelationshipsParsesCompactDates(t *testing.T) {
 		if tc.n == 27 {
 			want := `{"records":[{"contact_id_a":7,"contact_id_b":4,"description":"","end_date":"2026-12-31",` +
 				`"is_active":true,"relationship_type_id:name":"Officer of","start_date":"2026-01-01"}],` +
-				`"match":["contact_id_a","contact_id_b","relationship_type_id"]}`
+				`"match":["contact_id_a","contact_id_b","relationship_type_id","start_date"]}`
 			if got := rec.requests()[0].params; got != want {
 				t.Errorf("params\n%s\nwant\n%s", got, want)
 			}

@@ -188,6 +188,14 @@ func findMatches(q *qctx, e *entity, match []string, rec map[string]any) []any {
 	if len(match) == 0 {
 		return nil
 	}
+	// APIv4 looks for a match only when the record has every match field
+	// (MatchParamTrait::matchExisting): one missing means a create. A field
+	// sent as null or "" matches an empty one (IS EMPTY).
+	for _, m := range match {
+		if _, ok := rec[m]; !ok {
+			return nil
+		}
+	}
 	var rows []any
 	e.scan(q, 0, func(row any) bool {
 		for _, m := range match {

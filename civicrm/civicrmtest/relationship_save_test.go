@@ -57,3 +57,33 @@ func TestRelationshipSaveDuplicateBeforeContactTypes(t *testing.T) {
 		}
 	})
 }
+
+// TestRelationshipSaveMatchOnStartDateKeepsTenures saves tenures as civivote does, matching
+// on the pair, the type and the start date: the same tenure again updates it in place, a
+// new tenure of the same officer is created beside the old one (their dates differ, so the
+// duplicate check lets it through), and a record without one of the match fields is not
+// matched at all but created (MatchParamTrait::matchExisting).
+func TestRelationshipSaveMatchOnStartDateKeepsTenures(t *testing.T) {
+	const match = `],"match":["contact_id_a","contact_id_b","relationship_type_id","start_date"]}`
+	s := civicrmtest.NewTestServer(t, civicrmtest.WithTranscriptSite(), fixedClock())
+	first := `{"contact_id_a":7,"contact_id_b":4,"relationship_type_id:name":"Officer of","start_date":"2023-03-01","end_date":"2025-02-28","description":"Treasurer"}`
+	doCall(t, s, "Relationship", "save", `{"records":[`+first+match).mustOK(t)
+	a := doCall(t, s, "Relationship", "save", `{"records":[`+first+match)
+	if a.status != 200 || !strings.Contains(a.body, `"countMatched":1`) {
+		t.Errorf("the same tenure again: %d %.300s, want an update (countMatched 1)", a.status, a.body)
+	}
+	second := `{"contact_id_a":7,"contact_id_b":4,"relationship_type_id:name":"Officer of","start_date":"2025-03-01","end_date":"2027-02-28","description":"Treasurer"}`
+	a = doCall(t, s, "Relationship", "save", `{"records":[`+second+match)
+	if a.status != 200 || !strings.Contains(a.body, `"countMatched":0`) {
+		t.Errorf("the next tenure: %d %.300s, want a create (countMatched 0)", a.status, a.body)
+	}
+	rels := s.Relationships()
+	if len(rels) != 2 || rels[0].StartDate != "2023-03-01" || rels[0].EndDate != "2025-02-28" ||
+		rels[1].StartDate != "2025-03-01" || rels[1].EndDate != "2027-02-28" {
+		t.Fatalf("stored %+v, want both tenures with their own dates", rels)
+	}
+	doCall(t, s, "Relationship", "save", `{"records":[{"contact_id_a":7,"contact_id_b":4,"relationship_type_id":11,"end_date":"2026-12-31"}`+match).mustOK(t)
+	if n := len(s.Relationships()); n != 3 {
+		t.Errorf("%d relationships after a save without start_date, want 3: it matches nothing and creates", n)
+	}
+}
