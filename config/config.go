@@ -27,6 +27,8 @@ type Config struct {
 	CiviCRMTypes     []string      `env:"CIVICRM_MEMBERSHIP_TYPES" help:"comma-separated membership type names that give a vote; empty means every type"`
 	CiviCRMOrgID     int64         `env:"CIVICRM_ORG_CONTACT_ID" help:"CiviCRM contact id of the organisation elected officers relate to; needed for write-back"`
 	CiviCRMOfficer   string        `env:"CIVICRM_OFFICER_RELATIONSHIP" envDefault:"Officer of" help:"relationship type (name_a_b) recorded for each elected officer"`
+	WritebackAuto    bool          `env:"WRITEBACK_AUTO" envDefault:"false" help:"true: queue the write-back of the elected officers to CiviCRM as soon as results are published (otherwise civivote writeback SLUG does it)"`
+	WritebackEndPrev bool          `env:"WRITEBACK_END_PREVIOUS" envDefault:"false" help:"true: the write-back also ends, the day before the new tenure starts, the current relationships of previous holders of each position (relationship description = position title) who were not re-elected"`
 
 	PublicURL   string `env:"PUBLIC_URL,required,notEmpty" help:"public base URL of civivote; personal links are PUBLIC_URL/v/TOKEN"`
 	TokenSecret string `env:"TOKEN_SECRET,required,notEmpty" secret:"true" help:"secret (at least 32 bytes) from which personal voting links are derived; changing it kills every link"`
