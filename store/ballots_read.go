@@ -15,8 +15,14 @@ import (
 // election.Tally. It streams them: memory stays bounded whatever the turnout. The
 // sequence stops at the first error, which it yields with a zero Ballot.
 func (s *DB) Ballots(ctx context.Context, electionID int64, paper *election.BallotPaper) iter.Seq2[election.Ballot, error] {
+	return ballotsOf(ctx, s.sql, electionID, paper)
+}
+
+// ballotsOf is Ballots read through q: the pool, or a transaction whose snapshot the
+// count and the hash of ballots.json must share.
+func ballotsOf(ctx context.Context, q queryer, electionID int64, paper *election.BallotPaper) iter.Seq2[election.Ballot, error] {
 	return func(yield func(election.Ballot, error) bool) {
-		rows, err := s.sql.QueryContext(ctx, `SELECT id, choices FROM ballots WHERE election_id = ? ORDER BY id`, electionID)
+		rows, err := q.QueryContext(ctx, `SELECT id, choices FROM ballots WHERE election_id = ? ORDER BY id`, electionID)
 		if err != nil {
 			yield(election.Ballot{}, fmt.Errorf("store: read ballots of election %d: %w", electionID, err))
 			return

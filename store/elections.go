@@ -260,6 +260,15 @@ func (s *DB) ListElections(ctx context.Context) ([]*StoredElection, error) {
 // returns the new state.
 func (s *DB) AdvanceElection(ctx context.Context, slug, reason string, lc LinkConfig, actor string, now time.Time) (election.State, error) {
 	tr, _, err := s.advanceTo(ctx, slug, lc, now, func(cur *StoredElection) (election.State, string, error) {
+		// The steps after the close have their own commands, which check the count.
+		switch cur.State {
+		case election.VotingClosed:
+			return "", "", election.Errorf(election.ErrWrongState, "voting in %s has closed: check the count with `civivote tally %s`, "+
+				"then publish with `civivote publish %s`", slug, slug, slug)
+		case election.ResultsPublished:
+			return "", "", election.Errorf(election.ErrWrongState, "the results of %s are published: to record the elected officers "+
+				"in CiviCRM use `civivote writeback %s`", slug, slug)
+		}
 		next, err := election.ManualAdvance(cur.State, reason)
 		return next, reason, err
 	}, actor)

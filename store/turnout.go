@@ -15,15 +15,25 @@ func (s *DB) Turnout(ctx context.Context, slug string) (*election.Turnout, error
 	if err != nil {
 		return nil, err
 	}
+	return turnoutOf(ctx, s.sql, e)
+}
+
+// turnoutOf is Turnout read through q. After a purge the voters rows are gone and the
+// turnout is the one kept in the publication.
+func turnoutOf(ctx context.Context, q queryer, e *StoredElection) (*election.Turnout, error) {
+	slug := e.Definition.Slug
+	if kept, purged, err := purgedTurnout(ctx, q, e); err != nil || purged {
+		return kept, err
+	}
 	var t election.Turnout
-	if err := s.sql.QueryRowContext(ctx, `
+	if err := q.QueryRowContext(ctx, `
 		SELECT COUNT(*), COALESCE(SUM(v.voted), 0)
 		FROM voters v LEFT JOIN members m ON m.contact_id = v.contact_id
 		WHERE v.election_id = ? AND (v.voted OR (v.revoked_at IS NULL AND m.in_good_standing))`,
 		e.ID).Scan(&t.Eligible, &t.Voted); err != nil {
 		return nil, fmt.Errorf("store: turnout of %s: %w", slug, err)
 	}
-	rows, err := s.sql.QueryContext(ctx, `
+	rows, err := q.QueryContext(ctx, `
 		SELECT voted_at, COUNT(*) FROM voters
 		WHERE election_id = ? AND voted AND voted_at IS NOT NULL
 		GROUP BY voted_at ORDER BY voted_at`, e.ID)
