@@ -45,6 +45,7 @@ type Config struct {
 
 	LifecycleSchedule string `env:"LIFECYCLE_SCHEDULE" envDefault:"@every 1m" help:"how often one replica moves elections on at their window times and brings their rolls of links up to date with the roster (@every DURATION or five cron fields)"`
 	ResultsSigningKey string `env:"RESULTS_SIGNING_KEY" secret:"true" help:"Ed25519 key that signs published results.json (whose ballots_sha256 covers ballots.json): base64 of a 32-byte seed, e.g. from head -c 32 /dev/urandom | base64, or in the _FILE form a PEM key from openssl genpkey -algorithm ed25519; unset publishes unsigned"`
+	RetentionDays     int    `env:"RETENTION_DAYS" envDefault:"365" help:"days after results are published before civivote purge SLUG may delete the election's token hashes and voted marks (anonymous ballots and results are kept); 365 matches US law, which keeps union election records for one year"`
 	HelpContact       string `env:"HELP_CONTACT" help:"whom members should ask when their link does not work or they are not on the roll, shown on the member pages, e.g. the election committee at elections@example.org"`
 
 	ListenAddr      string        `env:"LISTEN_ADDR" envDefault:":8080" help:"HTTP listen address"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/caarlos0/env/v11"
@@ -44,6 +45,15 @@ var databaseOnly = map[string]bool{
 // other fields of the returned Config may be empty.
 func LoadDatabase(getenv func(string) string) (*Config, error) {
 	return load(getenv, func(name string) bool { return databaseOnly[name] })
+}
+
+// LoadDatabaseWith is LoadDatabase that also reads and checks the named variables (with
+// their prefix, e.g. "CIVIVOTE_RESULTS_SIGNING_KEY" for `civivote publish`), secrets from
+// their _FILE too.
+func LoadDatabaseWith(names ...string) func(getenv func(string) string) (*Config, error) {
+	return func(getenv func(string) string) (*Config, error) {
+		return load(getenv, func(name string) bool { return databaseOnly[name] || slices.Contains(names, name) })
+	}
 }
 
 func load(getenv func(string) string, wanted func(name string) bool) (*Config, error) {

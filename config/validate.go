@@ -94,6 +94,9 @@ func (c *Config) validate() []problem {
 	if c.TokenSecret != "" && len(c.TokenSecret) < MinTokenSecretBytes {
 		add("TOKEN_SECRET", "must be at least %d bytes, got %d: generate one with `openssl rand -base64 48`", MinTokenSecretBytes, len(c.TokenSecret))
 	}
+	if c.RetentionDays < 1 {
+		add("RETENTION_DAYS", "must be a positive number of days, got %d: records are kept at least that long after publication (365 by default)", c.RetentionDays)
+	}
 	if _, err := ParseSigningKey(c.ResultsSigningKey); err != nil {
 		add("RESULTS_SIGNING_KEY", "%v", err)
 	}
