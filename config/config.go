@@ -36,6 +36,8 @@ type Config struct {
 	AdminToken    string `env:"ADMIN_TOKEN" secret:"true" help:"bearer token of the admin API (committee); a plain token of 20+ characters or sha256:HEX of one; unset turns the admin API off"`
 	ObserverToken string `env:"OBSERVER_TOKEN" secret:"true" help:"bearer token for read-only access to the admin API (observers, scrutineers); same forms as the admin token"`
 
+	AdminSessionTTL time.Duration `env:"ADMIN_SESSION_TTL" envDefault:"12h" help:"how long a sign-in to the dashboard at /admin (with the admin or observer token) lasts before signing in again"`
+
 	SyncSchedule        string `env:"SYNC_SCHEDULE" envDefault:"*/15 * * * *" help:"cron schedule of the roster sync (5 fields; may start with CRON_TZ=Zone)"`
 	SyncMaxLapsePercent int    `env:"SYNC_MAX_LAPSE_PERCENT" envDefault:"10" help:"a sync that would lapse more than this percentage of members in good standing stops and reports instead, unless forced"`
 

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/robfig/cron/v3"
@@ -64,6 +65,9 @@ func (c *Config) validate() []problem {
 				add(name, "%v", err)
 			}
 		}
+	}
+	if c.AdminSessionTTL < time.Minute || c.AdminSessionTTL > 30*24*time.Hour {
+		add("ADMIN_SESSION_TTL", "must be a duration from 1m to 720h, e.g. 12h, got %s", c.AdminSessionTTL)
 	}
 	if c.AdminToken != "" && c.AdminToken == c.ObserverToken {
 		add("OBSERVER_TOKEN", "must differ from CIVIVOTE_ADMIN_TOKEN, or an observer could act as admin")
