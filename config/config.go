@@ -53,6 +53,12 @@ type Config struct {
 	ListenAddr      string        `env:"LISTEN_ADDR" envDefault:":8080" help:"HTTP listen address"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" help:"how long a stopping server waits for requests in flight"`
 
+	LinkLimitPerClient Rate     `env:"LINK_LIMIT_PER_CLIENT" envDefault:"20/10m" help:"failed look-ups of personal links and receipt codes (unknown, revoked or mistyped) one client address may make, as N/DURATION: N at once, then one more every DURATION/N; beyond it the client gets 429 and a page saying when to retry. Working links never count, so members sharing one router are not refused"`
+	LinkLimitGlobal    Rate     `env:"LINK_LIMIT_GLOBAL" envDefault:"600/1m" help:"failed look-ups of personal links and receipt codes from all clients together (N/DURATION); beyond it everyone waits, so keep it far above the mistakes of an honest mailing"`
+	AuthLimitPerClient Rate     `env:"AUTH_LIMIT_PER_CLIENT" envDefault:"10/10m" help:"wrong admin or observer tokens (admin API, dashboard sign-in) one client address may send (N/DURATION) before it must wait"`
+	AuthLimitGlobal    Rate     `env:"AUTH_LIMIT_GLOBAL" envDefault:"100/10m" help:"wrong admin or observer tokens from all clients together (N/DURATION) before every sign-in must wait"`
+	TrustedProxies     []string `env:"TRUSTED_PROXIES" help:"comma-separated addresses or CIDR ranges of reverse proxies in front of civivote (e.g. 127.0.0.1,10.0.0.0/8); only from these is X-Forwarded-For believed when the limits above find a client's address. Unset: every client is its connection's address"`
+
 	DBMaxOpenConns int           `env:"DB_MAX_OPEN_CONNS" envDefault:"32" help:"most database connections open at once"`
 	DBStartupWait  time.Duration `env:"DB_STARTUP_WAIT" envDefault:"60s" help:"how long start-up waits for the database to answer"`
 

@@ -162,6 +162,8 @@ func kindOf(t reflect.Type) string {
 		return "a whole number"
 	case "bool":
 		return "true or false"
+	case "config.Rate":
+		return "N/DURATION, e.g. 20/10m (20, then one more every 30s)"
 	}
 	return "a valid " + t.String()
 }

@@ -107,6 +107,17 @@ func (c *Config) validate() []problem {
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		add("LISTEN_ADDR", "must be host:port or :port, e.g. :8080, got %q", c.ListenAddr)
 	}
+	for name, r := range map[string]Rate{"LINK_LIMIT_PER_CLIENT": c.LinkLimitPerClient, "LINK_LIMIT_GLOBAL": c.LinkLimitGlobal,
+		"AUTH_LIMIT_PER_CLIENT": c.AuthLimitPerClient, "AUTH_LIMIT_GLOBAL": c.AuthLimitGlobal} {
+		if msg := r.check(); msg != "" {
+			add(name, "%s: write N/DURATION, e.g. 20/10m", msg)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := parseProxy(p); err != nil {
+			add("TRUSTED_PROXIES", "has %q, which is not an IP address or CIDR range: list proxies like 127.0.0.1,10.0.0.0/8", p)
+		}
+	}
 	if c.ShutdownTimeout <= 0 {
 		add("SHUTDOWN_TIMEOUT", "must be a positive duration such as 20s, got %s", c.ShutdownTimeout)
 	}

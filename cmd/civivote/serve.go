@@ -90,7 +90,8 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
 		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
 		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db,
-		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact})
+		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact,
+		Limits: webLimits(cfg)})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
