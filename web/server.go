@@ -49,6 +49,8 @@ type Options struct {
 	Outbox Outbox
 	// Turnouts backs the turnout endpoint; nil: none.
 	Turnouts Turnouts
+	// Writebacks backs the write-back endpoints; nil: none.
+	Writebacks Writebacks
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -82,6 +84,7 @@ type Server struct {
 	ballots          Ballots
 	outbox           Outbox
 	turnouts         Turnouts
+	writebacks       Writebacks
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -106,6 +109,7 @@ func New(opts Options) *Server {
 		ballots:          opts.Ballots,
 		outbox:           opts.Outbox,
 		turnouts:         opts.Turnouts,
+		writebacks:       opts.Writebacks,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -152,6 +156,7 @@ func (s *Server) routes() {
 	s.candidateRoutes()
 	s.outboxRoutes()
 	s.turnoutRoutes()
+	s.writebackRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
 		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))
