@@ -49,8 +49,14 @@ type Options struct {
 	Outbox Outbox
 	// Turnouts backs the turnout endpoint; nil: none.
 	Turnouts Turnouts
+	// Challenges backs challenged ballots (the member's page needs Ballots too) and the
+	// committee's rulings; nil: none.
+	Challenges Challenges
 	// Writebacks backs the write-back endpoints; nil: none.
 	Writebacks Writebacks
+	// Results backs the public results, ballots.json and the receipt check; nil: none.
+	// PublicCandidates lets the page before publication say when voting closes.
+	Results PublishedResults
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -61,6 +67,8 @@ type Options struct {
 	// Limits bounds failed look-ups of links and receipt codes and failed admin
 	// authentications; zero fields take DefaultLimits.
 	Limits Limits
+	// Dashboard configures the committee's dashboard at /admin; off without Sessions.
+	Dashboard DashboardOptions
 }
 
 // Server holds civivote's routes and their dependencies.
@@ -84,12 +92,15 @@ type Server struct {
 	ballots          Ballots
 	outbox           Outbox
 	turnouts         Turnouts
+	challenges       Challenges
 	writebacks       Writebacks
+	results          PublishedResults
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
 	linkThrottle     *Throttle // failed look-ups of personal links and receipt codes
 	authThrottle     *Throttle // failed admin authentications
+	dash             *dashboard
 }
 
 // New builds the server and registers its HTTP metrics on opts.Registry. It panics if the
@@ -109,7 +120,9 @@ func New(opts Options) *Server {
 		ballots:          opts.Ballots,
 		outbox:           opts.Outbox,
 		turnouts:         opts.Turnouts,
+		challenges:       opts.Challenges,
 		writebacks:       opts.Writebacks,
+		results:          opts.Results,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -134,6 +147,7 @@ func New(opts Options) *Server {
 	if s.contact == "" {
 		s.contact = "the election committee or your membership administrator"
 	}
+	s.dash = newDashboard(opts.Dashboard, opts.TokenSecret)
 	s.metrics = newHTTPMetrics(s.reg)
 	s.initThrottles(opts.Limits)
 	s.routes()
@@ -156,7 +170,10 @@ func (s *Server) routes() {
 	s.candidateRoutes()
 	s.outboxRoutes()
 	s.turnoutRoutes()
+	s.challengeRoutes()
 	s.writebackRoutes()
+	s.resultsRoutes()
+	s.dashboardRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))
 		s.mux.Handle("GET /api/admin/elections/{slug}", s.api(RoleObserver, s.handleElection))
