@@ -47,6 +47,8 @@ var commands = map[string]command{
 	"election":    {"define elections from YAML, list and show them, and move one on by hand", runElection},
 	"tokens":      {"issue the personal voting links of an election, or a new link for one member", runTokens},
 	"candidates":  {"list the nominations of an election, and accept or reject candidates", runCandidates},
+	"letters":     {"print a PDF letter with the personal link and its QR code for each member without a usable email", runLetters},
+	"demo":        {"run a whole election on this machine: a fake CiviCRM, the WISE-RA election open for voting (`make demo`)", runDemo},
 	"outbox":      {"show the backlog of writes to CiviCRM and the failed ones, and queue failed ones again", runOutbox},
 	"roster":      {"show a member's standing (\"why can't I vote?\") or override it for a dispute", runRoster},
 	"version":     {"print the version and exit", runVersion},
