@@ -36,6 +36,11 @@ func (s *Server) handleMemberPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if err := m.CheckInGoodStanding(); err != nil {
+		if s.offersChallenge(m.Election) {
+			// Lapsed while voting is open where challenged ballots are taken: see challengeRoutes.
+			http.Redirect(w, r, challengePath(m.Election.Definition.Slug), http.StatusSeeOther)
+			return nil
+		}
 		return err
 	}
 	if s.inVotingStage(m.Election) {
