@@ -119,8 +119,8 @@ func randomToken(n int) (string, error) {
 func freeAddr(addr string) (string, bool, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err == nil {
-		ln.Close()
-		return addr, false, nil
+		defer ln.Close()
+		return ln.Addr().String(), false, nil // port 0 becomes the port it picked
 	}
 	host, _, serr := net.SplitHostPort(addr)
 	if serr != nil {
