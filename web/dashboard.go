@@ -61,8 +61,6 @@ type DashboardOptions struct {
 	Data     DashboardData
 	// Counts backs the count, tie resolution and publication; nil hides them.
 	Counts DashboardCounts
-	// Writeback queues the elected officers for CiviCRM; nil hides it.
-	Writeback DashboardWriteback
 	// Audit reads the audit log; nil hides it.
 	Audit DashboardAudit
 	// Settings is the redacted configuration.
@@ -139,7 +137,7 @@ func (s *Server) dashboardRoutes() {
 		s.mux.Handle("GET /admin/elections/{slug}/publish", s.admin(RoleObserver, s.handleDashPublishPage))
 		s.mux.Handle("POST /admin/elections/{slug}/publish", s.admin(RoleAdmin, s.handleDashPublish))
 	}
-	if s.dash.Writeback != nil {
+	if s.writebacks != nil { // Options.Writebacks, shared with the admin API
 		s.mux.Handle("GET /admin/elections/{slug}/writeback", s.admin(RoleObserver, s.handleDashWritebackPage))
 		s.mux.Handle("POST /admin/elections/{slug}/writeback", s.admin(RoleAdmin, s.handleDashWriteback))
 	}

@@ -36,12 +36,6 @@ type DashboardCount struct {
 	CouldChange    []string
 }
 
-// DashboardWriteback queues the elected officers' relationships for CiviCRM.
-type DashboardWriteback interface {
-	// QueueWriteback returns how many relationships it queued (none the second time).
-	QueueWriteback(ctx context.Context, slug, actor string, now time.Time) (int, error)
-}
-
 type countView struct {
 	Eligible, Ballots int
 	Turnout           string
@@ -162,7 +156,7 @@ func (s *Server) fillCount(r *http.Request, v *electionView, st election.State) 
 		}
 	}
 	v.CanPublish = v.CanAct && v.Count.Ties == 0
-	v.CanWriteback = v.CanAct && s.dash.Writeback != nil && v.Published
+	v.CanWriteback = v.CanAct && s.writebacks != nil && v.Published
 	return nil
 }
 
@@ -319,7 +313,7 @@ func (s *Server) handleDashWriteback(w http.ResponseWriter, r *http.Request, _ a
 		http.Redirect(w, r, "/admin/elections/"+slug+"/writeback", http.StatusSeeOther)
 		return nil
 	}
-	if _, err := s.dash.Writeback.QueueWriteback(r.Context(), slug, Actor(r.Context()), s.now()); err != nil {
+	if _, err := s.writebacks.QueueWriteback(r.Context(), slug, Actor(r.Context()), s.now()); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/elections/"+slug+"?done=writeback", http.StatusSeeOther)
