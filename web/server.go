@@ -57,6 +57,9 @@ type Options struct {
 	// Results backs the public results, ballots.json and the receipt check; nil: none.
 	// PublicCandidates lets the page before publication say when voting closes.
 	Results PublishedResults
+	// ResultsAdmin backs the committee's count, draws of lots, publication, audit log and
+	// purge endpoints; nil: none.
+	ResultsAdmin ResultsAdmin
 	// TokenSecret is CIVIVOTE_TOKEN_SECRET: member forms carry a token derived from it.
 	TokenSecret []byte
 	// PublicURL is CIVIVOTE_PUBLIC_URL; when it is https, the link cookie is Secure.
@@ -95,6 +98,7 @@ type Server struct {
 	challenges       Challenges
 	writebacks       Writebacks
 	results          PublishedResults
+	resultsAdmin     ResultsAdmin
 	tokenSecret      []byte
 	secureCookies    bool
 	contact          string
@@ -123,6 +127,7 @@ func New(opts Options) *Server {
 		challenges:       opts.Challenges,
 		writebacks:       opts.Writebacks,
 		results:          opts.Results,
+		resultsAdmin:     opts.ResultsAdmin,
 		tokenSecret:      opts.TokenSecret,
 		secureCookies:    strings.HasPrefix(strings.ToLower(opts.PublicURL), "https:"),
 		contact:          opts.Contact,
@@ -173,6 +178,7 @@ func (s *Server) routes() {
 	s.challengeRoutes()
 	s.writebackRoutes()
 	s.resultsRoutes()
+	s.adminResultsRoutes()
 	s.dashboardRoutes()
 	if s.elections != nil {
 		s.mux.Handle("GET /api/admin/elections", s.api(RoleObserver, s.handleElections))

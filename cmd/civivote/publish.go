@@ -50,7 +50,10 @@ func runPublish(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("civivote publish: nothing was published: %w", err)
 	}
-	return writePublication(e.stdout, cfg.PublicURL, pub)
+	if err := writePublication(e.stdout, cfg.PublicURL, pub); err != nil {
+		return err
+	}
+	return publishWriteback(ctx, e, db, slug)
 }
 
 // writePublication prints where the results are and the digests an observer checks.
