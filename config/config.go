@@ -41,9 +41,13 @@ type Config struct {
 	SyncSchedule        string `env:"SYNC_SCHEDULE" envDefault:"*/15 * * * *" help:"cron schedule of the roster sync (5 fields; may start with CRON_TZ=Zone)"`
 	SyncMaxLapsePercent int    `env:"SYNC_MAX_LAPSE_PERCENT" envDefault:"10" help:"a sync that would lapse more than this percentage of members in good standing stops and reports instead, unless forced"`
 
-	OutboxWriters  int    `env:"OUTBOX_WRITERS" envDefault:"2" help:"CiviCRM write calls (voting links, group changes, officers) in flight at once, across all replicas; a 2-core CiviCRM gains nothing from more than 2"`
-	OutboxBatch    int    `env:"OUTBOX_BATCH" envDefault:"150" help:"records per CiviCRM write call; 100-200 keeps each call to a few seconds, far from PHP's 30 s limit that cuts big batches half-applied"`
-	OutboxSchedule string `env:"OUTBOX_SCHEDULE" envDefault:"@every 15s" help:"how often one replica delivers queued CiviCRM writes (a cron schedule or @every DURATION); each run works until nothing is due"`
+	OutboxWriters  int           `env:"OUTBOX_WRITERS" envDefault:"2" help:"CiviCRM write calls (voting links, group changes, officers) in flight at once, across all replicas; a 2-core CiviCRM gains nothing from more than 2"`
+	OutboxBatch    int           `env:"OUTBOX_BATCH" envDefault:"150" help:"records per CiviCRM write call; 100-200 keeps each call to a few seconds, far from PHP's 30 s limit that cuts big batches half-applied"`
+	OutboxSchedule string        `env:"OUTBOX_SCHEDULE" envDefault:"@every 15s" help:"how often one replica delivers queued CiviCRM writes (a cron schedule or @every DURATION); each run works until nothing is due"`
+	OutboxClaimTTL time.Duration `env:"OUTBOX_CLAIM_TTL" envDefault:"10m" help:"how long a batch of CiviCRM writes stays reserved by the replica sending it; the batch of a replica that died comes back to the queue after it (longer than CIVIVOTE_CIVICRM_TIMEOUT)"`
+	OutboxRetryMin time.Duration `env:"OUTBOX_RETRY_MIN" envDefault:"10s" help:"wait before the first retry of a CiviCRM write that failed for a passing reason (CiviCRM down, overloaded); doubled per attempt up to CIVIVOTE_OUTBOX_RETRY_MAX"`
+	OutboxRetryMax time.Duration `env:"OUTBOX_RETRY_MAX" envDefault:"30m" help:"longest wait between retries of a CiviCRM write while CiviCRM stays down"`
+	LeaseTTL       time.Duration `env:"LEASE_TTL" envDefault:"1m" help:"how long a replica that died keeps its scheduled jobs (sync, lifecycle, outbox) from the other replicas; a live holder renews its lease every third of it"`
 
 	LifecycleSchedule string `env:"LIFECYCLE_SCHEDULE" envDefault:"@every 1m" help:"how often one replica moves elections on at their window times and brings their rolls of links up to date with the roster (@every DURATION or five cron fields)"`
 	ResultsSigningKey string `env:"RESULTS_SIGNING_KEY" secret:"true" help:"Ed25519 key that signs published results.json (whose ballots_sha256 covers ballots.json): base64 of a 32-byte seed, e.g. from head -c 32 /dev/urandom | base64, or in the _FILE form a PEM key from openssl genpkey -algorithm ed25519; unset publishes unsigned"`

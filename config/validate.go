@@ -87,6 +87,18 @@ func (c *Config) validate() []problem {
 	if _, err := cronParser.Parse(c.OutboxSchedule); err != nil {
 		add("OUTBOX_SCHEDULE", "is not a schedule (%v): use @every 15s, or five cron fields such as * * * * *", err)
 	}
+	if c.OutboxClaimTTL <= c.CiviCRMTimeout || c.OutboxClaimTTL < 5*time.Second {
+		add("OUTBOX_CLAIM_TTL", "must be at least 5s and longer than CIVIVOTE_CIVICRM_TIMEOUT (%s), or a batch still on its way could be sent twice; got %s", c.CiviCRMTimeout, c.OutboxClaimTTL)
+	}
+	if c.OutboxRetryMin < time.Second {
+		add("OUTBOX_RETRY_MIN", "must be a duration of at least 1s, e.g. 10s, got %s", c.OutboxRetryMin)
+	}
+	if c.OutboxRetryMax < c.OutboxRetryMin {
+		add("OUTBOX_RETRY_MAX", "must be at least CIVIVOTE_OUTBOX_RETRY_MIN (%s), e.g. 30m, got %s", c.OutboxRetryMin, c.OutboxRetryMax)
+	}
+	if c.LeaseTTL < 3*time.Second || c.LeaseTTL > time.Hour {
+		add("LEASE_TTL", "must be a duration from 3s to 1h, e.g. 1m, got %s", c.LeaseTTL)
+	}
 	if _, err := cronParser.Parse(c.LifecycleSchedule); err != nil {
 		add("LIFECYCLE_SCHEDULE", "is not a schedule (%v): use @every 1m, or five cron fields such as * * * * *", err)
 	}

@@ -30,6 +30,9 @@ func newOutboxWorker(cfg *config.Config, db *store.DB, crm *civicrm.Client, id s
 	w, err := outbox.New(db.Outbox(), civicrm.NewOutboxSink(crm), outbox.Options{
 		BatchSize:  cfg.OutboxBatch,
 		Writers:    cfg.OutboxWriters,
+		ClaimTTL:   cfg.OutboxClaimTTL,
+		MinBackoff: cfg.OutboxRetryMin,
+		MaxBackoff: cfg.OutboxRetryMax,
 		ID:         "outbox/" + id,
 		Now:        now,
 		Registerer: reg,

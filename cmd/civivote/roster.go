@@ -44,13 +44,20 @@ type rosterService struct {
 	holder string
 	lc     store.LinkConfig
 	log    *zap.Logger
+	// leaseTTL is how long the sync lease outlives a syncer that died (serve: twice
+	// CIVIVOTE_LEASE_TTL); zero means syncLeaseTTL.
+	leaseTTL time.Duration
 }
 
 // Sync runs one sync under the lease. Another process syncing is a conflict the caller can
 // retry, not a failure.
 func (s rosterService) Sync(ctx context.Context, req roster.Request) (*roster.Report, error) {
 	var rep *roster.Report
-	err := scheduler.Exclusive(ctx, s.db, nil, syncLease, s.holder, time.Time{}, syncLeaseTTL, func(ctx context.Context) error {
+	ttl := s.leaseTTL
+	if ttl <= 0 {
+		ttl = syncLeaseTTL
+	}
+	err := scheduler.Exclusive(ctx, s.db, nil, syncLease, s.holder, time.Time{}, ttl, func(ctx context.Context) error {
 		var err error
 		rep, err = s.Syncer.Sync(ctx, req)
 		return err

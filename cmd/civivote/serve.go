@@ -59,9 +59,10 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	}
 	holder := scheduler.NewHolderID()
 	links := linkConfig(cfg)
-	rs := rosterService{Syncer: newSyncer(cfg, db, crm, log, reg), db: db, holder: holder, lc: links, log: log}
+	rs := rosterService{Syncer: newSyncer(cfg, db, crm, log, reg), db: db, holder: holder, lc: links, log: log,
+		leaseTTL: 2 * cfg.LeaseTTL}
 
-	sched := scheduler.New(scheduler.Options{Leaser: db, Holder: holder, Logger: log, Registry: reg})
+	sched := scheduler.New(scheduler.Options{Leaser: db, Holder: holder, LeaseTTL: cfg.LeaseTTL, Logger: log, Registry: reg})
 	if err := sched.Add(scheduler.Job{Name: syncLease, Spec: cfg.SyncSchedule, Run: func(ctx context.Context) error {
 		if _, err := rs.Syncer.Sync(ctx, roster.Request{Trigger: "cron"}); err != nil {
 			return err
