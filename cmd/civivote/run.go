@@ -47,6 +47,7 @@ var commands = map[string]command{
 	"election":    {"define elections from YAML, list and show them, and move one on by hand", runElection},
 	"tokens":      {"issue the personal voting links of an election, or a new link for one member", runTokens},
 	"candidates":  {"list the nominations of an election, and accept or reject candidates", runCandidates},
+	"challenges":  {"list challenged ballots and rule on them (accept or reject), or print a member's challenge link", runChallenges},
 	"letters":     {"print a PDF letter with the personal link and its QR code for each member without a usable email", runLetters},
 	"demo":        {"run a whole election on this machine: a fake CiviCRM, the WISE-RA election open for voting (`make demo`)", runDemo},
 	"outbox":      {"show the backlog of writes to CiviCRM and the failed ones, and queue failed ones again", runOutbox},
