@@ -148,6 +148,9 @@ func writeElectionOutbox(ctx context.Context, w io.Writer, db *store.DB, slug st
 	groups := counts[outbox.KindGroupAdd].Add(counts[outbox.KindGroupRemove])
 	line("links", counts[outbox.KindLink])
 	line("group changes", groups)
+	if wb := counts[outbox.KindRelationship]; wb.Pending+wb.Failed+wb.Delivered > 0 {
+		line("officers", wb)
+	}
 	all := counts[outbox.KindLink].Add(groups)
 	switch {
 	case all.Pending+all.Failed+all.Delivered == 0:

@@ -50,6 +50,7 @@ var commands = map[string]command{
 	"challenges":  {"list challenged ballots and rule on them (accept or reject), or print a member's challenge link", runChallenges},
 	"letters":     {"print a PDF letter with the personal link and its QR code for each member without a usable email", runLetters},
 	"demo":        {"run a whole election on this machine: a fake CiviCRM, the WISE-RA election open for voting (`make demo`)", runDemo},
+	"writeback":   {"record the elected officers of a published election in CiviCRM, or check them there (--verify)", runWriteback},
 	"outbox":      {"show the backlog of writes to CiviCRM and the failed ones, and queue failed ones again", runOutbox},
 	"roster":      {"show a member's standing (\"why can't I vote?\") or override it for a dispute", runRoster},
 	"version":     {"print the version and exit", runVersion},

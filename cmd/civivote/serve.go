@@ -87,10 +87,13 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		log.Info("roster sync scheduled", zap.String("schedule", cfg.SyncSchedule), zap.Time("next", next))
 	}
 
+	// wb queues write-backs for the admin API and the dashboard, and after a publish when
+	// CIVIVOTE_WRITEBACK_AUTO is on (afterPublish).
+	wb := newWritebacks(cfg, db, crm)
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
 		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
-		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db, Challenges: db,
+		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db, Challenges: db, Writebacks: writebackAPI{w: wb},
 		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact,
 		Limits: webLimits(cfg)})
 
