@@ -53,6 +53,10 @@ var commands = map[string]command{
 	"writeback":   {"record the elected officers of a published election in CiviCRM, or check them there (--verify)", runWriteback},
 	"outbox":      {"show the backlog of writes to CiviCRM and the failed ones, and queue failed ones again", runOutbox},
 	"roster":      {"show a member's standing (\"why can't I vote?\") or override it for a dispute", runRoster},
+	"tally":       {"count an election after voting closes; record the committee's draw of lots for a tie", runTally},
+	"publish":     {"publish an election's results, results.json, results.csv and ballots.json (prints URLs and hashes)", runPublish},
+	"audit":       {"print the audit log of an election (or --all): who did what and when, never how anyone voted", runAudit},
+	"purge":       {"delete an election's token hashes and voted marks after the retention period (--yes)", runPurge},
 	"version":     {"print the version and exit", runVersion},
 	"healthcheck": {"exit 0 when the local server answers /healthz (for container health checks)", runHealthcheck},
 }
