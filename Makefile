@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 PKGS    := ./...
 
-.PHONY: all build test check fmt vet staticcheck run clean
+.PHONY: all build test check fmt vet staticcheck run demo clean
 
 all: build
 
@@ -29,6 +29,14 @@ vet:
 
 staticcheck:
 	$(GO) tool staticcheck $(PKGS)
+
+## demo: the whole election on this machine, from nothing to "voting is open": MariaDB found
+## or started as for `make test`, civivote built, then `civivote demo` (a fake CiviCRM with a
+## generated union, the WISE-RA election, links, the dashboard). DEMO_ARGS="--fast 2m" closes
+## voting after two minutes. Ctrl-C stops everything.
+demo: build
+	@echo "==> Finding or starting MariaDB (scripts/with-mariadb), then running the demo"
+	scripts/with-mariadb scripts/demo $(DEMO_ARGS)
 
 ## run: civivote locally against a local MariaDB and the built-in fake CiviCRM
 run: build
