@@ -9,16 +9,32 @@ import (
 	"github.com/civivote/civivote/roster"
 )
 
+// abandonedRun is the error recorded for a run whose process died before it finished.
+const abandonedRun = "the process running this sync stopped before it finished (killed, crashed or lost its database); " +
+	"a run applies nothing until it has read the whole roster, and the next run did the work"
+
 // StartRun records a roster sync run that has begun and returns its id.
+//
+// Every sync runs under the cluster-wide roster-sync lease, so a run still marked running
+// when another starts belongs to a process that died (kill -9, a crash): it is recorded as
+// failed then, rather than showing as running forever.
 func (s *DB) StartRun(ctx context.Context, r roster.Run) (int64, error) {
-	res, err := s.sql.ExecContext(ctx, `
-		INSERT INTO sync_runs (started_at, trigger_by, actor, forced, dry_run, outcome)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		r.StartedAt.UTC(), r.Trigger, r.Actor, r.Forced, r.DryRun, string(r.Outcome))
-	if err != nil {
-		return 0, fmt.Errorf("store: start sync run: %w", err)
-	}
-	id, err := res.LastInsertId()
+	var id int64
+	err := s.Transact(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_runs SET outcome = ?, finished_at = ?, error = ? WHERE outcome = ?`,
+			string(roster.OutcomeFailed), r.StartedAt.UTC(), abandonedRun, string(roster.OutcomeRunning)); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO sync_runs (started_at, trigger_by, actor, forced, dry_run, outcome)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			r.StartedAt.UTC(), r.Trigger, r.Actor, r.Forced, r.DryRun, string(r.Outcome))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("store: start sync run: %w", err)
 	}
