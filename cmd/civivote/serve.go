@@ -93,7 +93,7 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
 		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
-		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db, Challenges: db, Writebacks: writebackAPI{w: wb},
+		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db, Results: db, Challenges: db, Writebacks: writebackAPI{w: wb},
 		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact,
 		Limits: webLimits(cfg)})
 
