@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 PKGS    := ./...
 
-.PHONY: all build test check fmt vet staticcheck run demo clean
+.PHONY: all build test check fmt vet staticcheck fuzz run demo clean
 
 all: build
 
@@ -16,6 +16,18 @@ build:
 ## axe-core for the browser tests (installed when missing; see scripts/with-browser)
 test: check
 	scripts/with-browser scripts/with-mariadb $(GO) test -race -count=1 -timeout 20m $(PKGS)
+	$(MAKE) fuzz
+
+## fuzz: each fuzz target for FUZZTIME (default 10s) beyond its committed seed corpus
+## (testdata/fuzz/); a failing input is written there: fix the bug and commit the input
+FUZZTIME ?= 10s
+FUZZ_TARGETS := election:FuzzParse election:FuzzNormalizeStatement election:FuzzBallotForm \
+	election:FuzzParseToken election:FuzzParseReceiptCode civicrm:FuzzDecodeMemberPage
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; fn=$${t##*:}; echo "fuzz: $$fn in ./$$pkg for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg/; \
+	done
 
 ## check: gofmt, go vet and staticcheck
 check: fmt vet staticcheck

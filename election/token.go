@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"strings"
 )
 
 // Personal-link tokens.
@@ -48,9 +49,10 @@ func HashToken(token string) [32]byte {
 // base64url alphabet, canonical encoding) and returns it. Call it before any lookup:
 // anything else in the URL, from a truncated link to a scanner's probe, is refused
 // here with ErrNotFound (the same answer an unknown token gets) and never reaches the
-// database.
+// database. Line breaks are refused first: the base64 decoder skips them, so a
+// 43-character string holding one would otherwise pass.
 func ParseToken(s string) (string, error) {
-	if len(s) != TokenLen {
+	if len(s) != TokenLen || strings.ContainsAny(s, "\r\n") {
 		return "", Errorf(ErrNotFound, "this link is not valid; check that you copied all of it")
 	}
 	if _, err := base64.RawURLEncoding.Strict().DecodeString(s); err != nil {
