@@ -87,6 +87,10 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		log.Info("roster sync scheduled", zap.String("schedule", cfg.SyncSchedule), zap.Time("next", next))
 	}
 
+	signing, err := cfg.SigningKey()
+	if err != nil {
+		return configErr(err)
+	}
 	// wb queues write-backs for the admin API and the dashboard, and after a publish when
 	// CIVIVOTE_WRITEBACK_AUTO is on (afterPublish).
 	wb := newWritebacks(cfg, db, crm)
@@ -95,7 +99,11 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
 		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db, Results: db, Challenges: db, Writebacks: writebackAPI{w: wb},
 		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact,
-		Limits: webLimits(cfg)})
+		Limits: webLimits(cfg), Dashboard: dashboardOptions(cfg, db, sched, signing),
+		ResultsAdmin: newResultsAdmin(db, signing, cfg.RetentionDays, func(ctx context.Context, slug, actor string, now time.Time) error {
+			_, _, err := wb.afterPublish(ctx, slug, actor, now)
+			return err
+		})})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
