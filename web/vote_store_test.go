@@ -83,7 +83,7 @@ func TestVotingJourney(t *testing.T) {
 		t.Errorf("Cache-Control of the receipt = %q, want no-store", cc)
 	}
 	m := receiptRe.FindStringSubmatch(body)
-	if m == nil || !strings.Contains(body, "/elections/"+slug+"/results") || !strings.Contains(body, "does not show how you voted") {
+	if m == nil || !strings.Contains(body, "/elections/"+slug+"/results") || !strings.Contains(body, "whoever has it can see how this ballot voted") {
 		t.Fatalf("the confirmation page has no receipt code or explanation:\n%s", body)
 	}
 	if got := env.receipts(); len(got) != 1 || got[0] != m[1] {
