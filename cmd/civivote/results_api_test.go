@@ -21,10 +21,10 @@ func TestResultsAdminAPI(t *testing.T) {
 	var published []string
 	srv := web.New(web.Options{
 		Tokens: web.APITokens{Admin: &admin, Observer: &observer},
-		ResultsAdmin: newResultsAdmin(db, nil, 365, func(_ context.Context, slug, _ string, _ time.Time) error {
+		ResultsAdmin: newResultsAdmin(dashboardCounts{db: db, afterPublish: func(_ context.Context, slug, _ string, _ time.Time) error {
 			published = append(published, slug)
 			return nil
-		}),
+		}}, 365),
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

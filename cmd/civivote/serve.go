@@ -94,16 +94,17 @@ func serve(ctx context.Context, cfg *config.Config, log *zap.Logger) error {
 	// wb queues write-backs for the admin API and the dashboard, and after a publish when
 	// CIVIVOTE_WRITEBACK_AUTO is on (afterPublish).
 	wb := newWritebacks(cfg, db, crm)
+	counts := dashboardCounts{db: db, key: signing, afterPublish: func(ctx context.Context, slug, actor string, now time.Time) error {
+		_, _, err := wb.afterPublish(ctx, slug, actor, now)
+		return err
+	}}
 	srv := web.New(web.Options{Logger: log, Ready: db, Registry: reg, Tokens: tokens, Roster: rs,
 		Elections: electionStore{db: db, lc: links}, Links: linkStore{db: db, lc: links},
 		Candidates: db, Outbox: outboxAdmin{q: db.Outbox(), now: time.Now},
 		Voters: db, Nominations: db, PublicCandidates: db, Ballots: db, Turnouts: db, Results: db, Challenges: db, Writebacks: writebackAPI{w: wb},
 		TokenSecret: []byte(cfg.TokenSecret), PublicURL: cfg.PublicURL, Contact: cfg.HelpContact,
-		Limits: webLimits(cfg), Dashboard: dashboardOptions(cfg, db, sched, signing),
-		ResultsAdmin: newResultsAdmin(db, signing, cfg.RetentionDays, func(ctx context.Context, slug, actor string, now time.Time) error {
-			_, _, err := wb.afterPublish(ctx, slug, actor, now)
-			return err
-		})})
+		Limits: webLimits(cfg), Dashboard: dashboardOptions(cfg, db, sched, counts),
+		ResultsAdmin: newResultsAdmin(counts, cfg.RetentionDays)})
 
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
