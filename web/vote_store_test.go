@@ -28,9 +28,9 @@ func TestVotingJourney(t *testing.T) {
 		`<input type="radio" id="membership-officer-` + env.id("Dan Membership") + `"`,
 		`<input type="radio" id="membership-officer-blank" name="membership-officer" value="" checked>`,
 		`<input type="radio" id="access-facilitator-RON" name="access-facilitator" value="RON"`,
-		`<summary>Read the statement<span class="visually-hidden"> by Eve Secretary</span></summary>`,
+		`<summary>Read the statement<span class="visually-hidden"> by <bdi>Eve Secretary</bdi></span></summary>`,
 		`<p>I will &lt;b&gt;organise&lt;/b&gt; &amp; report.</p>`,
-		`Ann Treasurer <span class="label-note">(agrees to a co-officership)</span>`,
+		`<bdi>Ann Treasurer</bdi> <span class="label-note">(agrees to a co-officership)</span>`,
 		`Voting closes on`,
 	} {
 		if !strings.Contains(body, want) {
