@@ -2,24 +2,18 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
+	"os"
 	"time"
 
+	"github.com/civivote/civivote/civicrm"
 	"github.com/civivote/civivote/civicrm/civicrmtest"
 	"github.com/civivote/civivote/config"
-	"github.com/civivote/civivote/election"
-	"github.com/civivote/civivote/roster"
-	"github.com/civivote/civivote/scheduler"
 	"github.com/civivote/civivote/store"
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
 )
 
 const demoUsage = `demo [--members N] [--listen ADDR] [--fast DURATION [--exit]]
@@ -66,55 +60,6 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	return demo(ctx, e, o)
 }
 
-// demoEnv is the configuration the demo runs with: the user's environment for the database
-// and logging, and the demo's own values for everything that must point at the fake.
-func demoEnv(e env, fakeURL, addr string) (env, string, error) {
-	secret, err := randomToken(48)
-	if err != nil {
-		return e, "", err
-	}
-	admin, err := randomToken(24)
-	if err != nil {
-		return e, "", err
-	}
-	forced := map[string]string{
-		"CIVIVOTE_CIVICRM_URL":            fakeURL,
-		"CIVIVOTE_CIVICRM_API_KEY":        civicrmtest.AdminKey,
-		"CIVIVOTE_CIVICRM_ORG_CONTACT_ID": "4", // "Test Union" on the fake
-		"CIVIVOTE_PUBLIC_URL":             "http://" + addr,
-		"CIVIVOTE_LISTEN_ADDR":            addr,
-		"CIVIVOTE_TOKEN_SECRET":           secret,
-		"CIVIVOTE_ADMIN_TOKEN":            admin,
-		"CIVIVOTE_SYNC_SCHEDULE":          "0 * * * *",
-		"CIVIVOTE_LIFECYCLE_SCHEDULE":     "@every 10s",
-		"CIVIVOTE_OUTBOX_SCHEDULE":        "@every 2s",
-		"CIVIVOTE_HELP_CONTACT":           "the demo election committee at elections@example.org",
-	}
-	defaults := map[string]string{"CIVIVOTE_LOG_FORMAT": "console", "CIVIVOTE_LOG_LEVEL": "warn"}
-	get := e.getenv
-	e.getenv = func(k string) string {
-		if v, ok := forced[k]; ok {
-			return v
-		}
-		if base, ok := strings.CutSuffix(k, "_FILE"); ok && forced[base] != "" {
-			return "" // a *_FILE variable must not override the demo's value
-		}
-		if v := get(k); v != "" {
-			return v
-		}
-		return defaults[k]
-	}
-	return e, admin, nil
-}
-
-func randomToken(n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("random token: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
 // freeAddr returns addr when it can be listened on, else a free port on its host.
 func freeAddr(addr string) (string, bool, error) {
 	ln, err := net.Listen("tcp", addr)
@@ -158,6 +103,9 @@ type demoRun struct {
 	fake    *civicrmtest.Server
 	cfg     *config.Config
 	db      *store.DB
+	crm     *civicrm.Client
+	envFile string // the demo's configuration for other civivote commands
+	receipt string // one synthetic voter's receipt code, with --fast
 	lc      store.LinkConfig
 	admin   string
 	base    string
@@ -185,16 +133,20 @@ func demo(ctx context.Context, e env, o demoOptions) error {
 	if moved {
 		p.say("%s is busy: serving on %s instead", o.listen, addr)
 	}
-	de, admin, err := demoEnv(e, fakeURL, addr)
+	dc, err := demoEnv(e, fakeURL, addr)
 	if err != nil {
 		return err
 	}
-	cfg, log, err := loadConfig(de, config.Load)
+	cfg, log, err := loadConfig(dc.env, config.Load)
 	if err != nil {
 		return err
 	}
 	defer log.Sync()
-	d.cfg, d.admin, d.base, d.lc = cfg, admin, "http://"+addr, linkConfig(cfg)
+	d.cfg, d.admin, d.base, d.lc = cfg, dc.admin, "http://"+addr, linkConfig(cfg)
+	if d.envFile, err = dc.writeEnvFile(); err != nil {
+		return err
+	}
+	defer os.Remove(d.envFile)
 
 	p.step("Migrating the database")
 	db, err := openMigrated(ctx, cfg, log)
@@ -228,7 +180,11 @@ func demo(ctx context.Context, e env, o demoOptions) error {
 	}
 
 	if o.fast > 0 {
-		if err := d.fastForward(ctx); err != nil {
+		err := d.fastForward(ctx)
+		if err == nil {
+			err = d.results(ctx, e)
+		}
+		if err != nil {
 			stopServe()
 			<-serveErr
 			return err
@@ -248,114 +204,6 @@ func demo(ctx context.Context, e env, o demoOptions) error {
 	}
 	fmt.Fprintln(e.stdout, "\ncivivote demo stopped; the fake CiviCRM and its members are gone (they lived in memory).")
 	return nil
-}
-
-// setUp runs the steps from an empty database to voting open with links in CiviCRM.
-func (d *demoRun) setUp(ctx context.Context, log *zap.Logger) error {
-	p, db, cfg := d.p, d.db, d.cfg
-	crm, err := newCiviCRM(cfg, log, prometheus.NewRegistry())
-	if err != nil {
-		return err
-	}
-	p.step("Syncing the roster of members in good standing from CiviCRM (as the 15-minute job does)")
-	rs := rosterService{Syncer: newSyncer(cfg, db, crm, log, prometheus.NewRegistry()), db: db,
-		holder: scheduler.NewHolderID(), lc: d.lc, log: log}
-	rep, err := rs.Sync(ctx, roster.Request{Trigger: "cli", Actor: "demo"})
-	if err != nil {
-		return fmt.Errorf("roster sync: %w", err)
-	}
-	p.done("%d memberships read, %d members in good standing (%d of them have no email and need a letter)",
-		rep.Fetched, rep.Added+rep.Reactivated, rep.WithoutEmail)
-
-	now := time.Now()
-	def, src, err := demoElection(now)
-	if err != nil {
-		return err
-	}
-	p.step("Applying the WISE-RA 2023 election (17 positions) with its dates moved: voting opened an hour ago")
-	if _, err := db.ApplyElection(ctx, def, src, "demo", now); err != nil {
-		return err
-	}
-	p.done("nominations %s; voting %s", election.FormatWindow(def.Nominations, def.Location), election.FormatWindow(def.Voting, def.Location))
-
-	inNominations := def.Nominations.Opens.Add(time.Hour)
-	p.step("Opening nominations (as the lifecycle job did then): a personal link for every member in good standing")
-	if _, err := db.AdvanceDue(ctx, d.lc, inNominations); err != nil {
-		return err
-	}
-	var members []int64
-	if err := db.Roll(ctx, func(r roster.RollEntry) error {
-		if r.InGoodStanding {
-			members = append(members, r.ContactID)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	d.members = members
-	p.done("%d links issued and queued for CiviCRM", len(members))
-
-	p.step("Members nominate themselves through their links; the committee accepts them")
-	n, err := nominateDemoCandidates(ctx, db, d.lc, members[len(members)/10:], inNominations)
-	if err != nil {
-		return err
-	}
-	p.done("%d candidates for 7 positions, with statements", n)
-
-	p.step("Closing nominations (seats fixed: co-officerships become two seats) and opening voting")
-	if _, err := db.AdvanceDue(ctx, d.lc, now); err != nil {
-		return err
-	}
-	st, err := db.GetElection(ctx, demoSlug)
-	if err != nil {
-		return err
-	}
-	if st.State != election.VotingOpen {
-		return fmt.Errorf("the demo election is %s after the lifecycle ran, not voting_open", st.State)
-	}
-	p.done("voting is open until %s", def.Voting.Closes.In(def.Location).Format("Mon 2 Jan 2006 15:04 MST"))
-
-	p.step("Writing the links and groups to CiviCRM through the outbox")
-	w, err := newOutboxWorker(cfg, db, crm, "demo", nil, nil)
-	if err != nil {
-		return err
-	}
-	return deliverWithProgress(ctx, p, db, func(ctx context.Context) error { _, err := w.Drain(ctx); return err })
-}
-
-// deliverWithProgress drains the outbox while a bar shows the backlog going down.
-func deliverWithProgress(ctx context.Context, p *progress, db *store.DB, drain func(context.Context) error) error {
-	st, err := db.Outbox().Stats(ctx, time.Now())
-	if err != nil {
-		return err
-	}
-	total := st.Pending
-	done := make(chan error, 1)
-	go func() { done <- drain(ctx) }()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			if err != nil {
-				return fmt.Errorf("delivering to CiviCRM: %w", err)
-			}
-			st, err := db.Outbox().Stats(ctx, time.Now())
-			if err != nil {
-				return err
-			}
-			p.bar("writes", total-st.Pending, total)
-			if st.Failed > 0 {
-				p.say("%d writes failed: `civivote outbox failed` says why", st.Failed)
-			}
-			p.done("%d writes delivered (links, election group, not-yet-voted group)", total-st.Pending)
-			return nil
-		case <-tick.C:
-			if st, err := db.Outbox().Stats(ctx, time.Now()); err == nil {
-				p.bar("writes", total-st.Pending, total)
-			}
-		}
-	}
 }
 
 // waitReady polls /readyz until the server answers or fails.

@@ -160,3 +160,21 @@ func demoChoices(rng *rand.Rand, paper *election.BallotPaper) election.Choices {
 	}
 	return c
 }
+
+// demoTiePosition is where the synthetic ballots tie, so that --fast shows the committee
+// drawing lots: a one-seat position with two candidates.
+const demoTiePosition = "co-secretary-2y"
+
+// tieChoice sets the i-th of n synthetic voters' choice in demoTiePosition: the first two
+// candidates in turn, the last voter of an odd n leaving it blank, so they tie.
+func tieChoice(c election.Choices, paper *election.BallotPaper, i, n int) {
+	for _, con := range paper.Contests() {
+		if con.Key != demoTiePosition || len(con.Candidates) < 2 {
+			continue
+		}
+		delete(c, con.Key)
+		if i < n-n%2 {
+			c[con.Key] = []int64{con.Candidates[i%2]}
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (p *progress) bar(what string, done, total int) {
 	}
 	done = min(done, total)
 	if !p.tty {
-		for q := p.shown + 1; q <= 4 && done*4 >= q*total; q++ {
+		if q := done * 4 / total; q > p.shown { // the quarter reached, once
 			fmt.Fprintf(p.w, "    %3d%%  %d of %d %s\n", q*25, done, total, what)
 			p.shown = q
 		}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/civivote/civivote/election"
@@ -48,8 +50,13 @@ What to try:
   • Public candidates page:   %[1]s/elections/%[2]s/candidates
   • Turnout, as the committee sees it:
       curl -H "Authorization: Bearer %[3]s" %[1]s/api/admin/elections/%[2]s/turnout
+  • Letters for the members a mailing cannot reach (no email, or a bounced one), as the law
+    asks of some unions: a PDF with a page per member, their address, link and QR code:
+      (set -a; . %[4]s; %[5]s letters %[2]s -o letters.pdf)
+    The file named holds the demo's configuration for other civivote commands; it is removed
+    when the demo stops.
   • Metrics: %[1]s/metrics    Health: %[1]s/readyz
-`, d.base, slug, d.admin)
+`, d.base, slug, d.admin, d.envFile, commandName())
 	return nil
 }
 
@@ -79,18 +86,28 @@ func (d *demoRun) fastForward(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("the link of member %d: %w", id, err)
 		}
-		b, err := paper.Encode(demoChoices(rng, paper))
+		choices := demoChoices(rng, paper)
+		tieChoice(choices, paper, i, len(voters))
+		b, err := paper.Encode(choices)
 		if err != nil {
 			return fmt.Errorf("a synthetic ballot does not fit the paper: %w", err)
 		}
-		if _, err := db.CastBallot(ctx, v, b, time.Now()); err != nil && !errors.Is(err, election.ErrAlreadyVoted) {
+		receipt, err := db.CastBallot(ctx, v, b, time.Now())
+		if err != nil && !errors.Is(err, election.ErrAlreadyVoted) {
 			return fmt.Errorf("cast for member %d: %w", id, err)
+		}
+		if d.receipt == "" {
+			d.receipt = receipt // shown with the results, for the receipt check
 		}
 		if i%50 == 0 || i == len(voters)-1 {
 			p.bar("ballots", i+1, len(voters))
 		}
 	}
-	p.done("%d ballots cast", len(voters))
+	if len(voters) < 2 {
+		p.done("%d ballots cast", len(voters))
+	} else {
+		p.done("%d ballots cast; the two candidates for Co-Secretary (2-year) got the same votes, so the count has a tie to draw", len(voters))
+	}
 
 	if rest := d.o.fast - time.Since(started); rest >= time.Second {
 		p.step("Voting stays open for %s more (--fast %s); the links still work meanwhile", rest.Round(time.Second), d.o.fast)
@@ -108,4 +125,14 @@ func (d *demoRun) fastForward(ctx context.Context) error {
 	}
 	p.done("the election is %s", state)
 	return nil
+}
+
+// commandName is how to run civivote again in the printed examples: as it was started
+// (bin/civivote under make demo), or plain civivote when started by go run or a test.
+func commandName() string {
+	name := os.Args[0]
+	if strings.Contains(name, "go-build") || strings.HasSuffix(name, ".test") || !strings.Contains(name, "/") {
+		return "civivote"
+	}
+	return name
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civivote/civivote/election"
+	"github.com/civivote/civivote/outbox"
 	"github.com/civivote/civivote/store/storetest"
 )
 
@@ -104,7 +107,9 @@ func TestDemoReachesVotingOpenAndALinkVotes(t *testing.T) {
 }
 
 // TestDemoFastRunsToTheCloseAndExits is `civivote demo --fast 1s --exit`: synthetic
-// ballots through the real cast, voting closed after a second, exit 0.
+// ballots through the real cast, voting closed after a second, the count, the tie drawn,
+// the results published, the officers written back to the fake CiviCRM and read back from
+// it, exit 0; what it leaves in the database says the same.
 func TestDemoFastRunsToTheCloseAndExits(t *testing.T) {
 	dsn := storetest.NewDatabase(t)
 	var out bytes.Buffer
@@ -114,9 +119,46 @@ func TestDemoFastRunsToTheCloseAndExits(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo --fast 1s --exit: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"ballots cast", "the election is voting closed", "civivote demo stopped"} {
+	for _, want := range []string{"ballots cast", "the election is voting closed", "the lot drew", "published: " + demoSlug + ", revision 1",
+		"results.json:", "ballots.json:", "with the right dates.", "The results are published", "civivote demo stopped"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Serving until Ctrl-C") {
+		t.Errorf("--exit still served:\n%s", out.String())
+	}
+	db := storetest.OpenDSN(t, dsn)
+	ctx := context.Background()
+	pub, err := db.Publication(ctx, demoSlug)
+	if err != nil {
+		t.Fatalf("the demo's publication: %v", err)
+	}
+	if want := printedSHA256(t, out.String(), "results.json"); hex.EncodeToString(pub.ResultsSHA256[:]) != want || pub.ResultsSignature == nil {
+		t.Errorf("stored publication: results sha256 %x signed %v; the demo printed %s, signed", pub.ResultsSHA256, pub.ResultsSignature != nil, want)
+	}
+	if st, err := db.GetElection(ctx, demoSlug); err != nil || st.State != election.WrittenBack {
+		t.Errorf("the demo election is %v (%v), want written back", st.State, err)
+	}
+	officers, err := db.WritebackOfficers(ctx, demoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := db.WritebackItems(ctx, demoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != len(officers) || len(officers) < 6 {
+		t.Errorf("%d write-back items for %d officers, want one each (and at least 6 officers)", len(items), len(officers))
+	}
+	for _, it := range items {
+		if it.State != outbox.StateDone {
+			t.Errorf("write-back item %d is %s, want delivered to the fake CiviCRM", it.ID, it.State)
+		}
+	}
+	for _, o := range officers {
+		if !regexp.MustCompile(regexp.QuoteMeta(o.Name) + `\s+\d+\s+ok: relationship \d+, ` + o.Start.String() + ` to ` + o.End.String()).MatchString(out.String()) {
+			t.Errorf("the read-back from CiviCRM does not show %s (%s) from %s to %s", o.Name, o.Position, o.Start, o.End)
 		}
 	}
 	// Run again on the same database: refused, nothing changed.
