@@ -25,6 +25,9 @@ var (
 	ErrWrongState = errors.New("wrong state")
 	// ErrTieUnresolved means a tie decides a seat and the committee has not resolved it.
 	ErrTieUnresolved = errors.New("tie unresolved")
+	// ErrUnavailable means a service civivote depends on (its database) cannot be reached
+	// right now: nothing was changed, and the same request will work once it is back.
+	ErrUnavailable = errors.New("temporarily unavailable")
 )
 
 // Error is a domain error: a kind for programs and a message for people.

@@ -53,7 +53,7 @@ func (s *DB) CastBallot(ctx context.Context, v *election.Voter, b election.Ballo
 	}
 	paper, err := s.BallotPaper(ctx, e)
 	if err != nil {
-		return "", err
+		return "", unavailable(err)
 	}
 	choices, err := encodeChoices(paper, b)
 	if err != nil {

@@ -52,7 +52,7 @@ const castUpdate = `
 func (s *DB) castOnce(ctx context.Context, v *election.Voter, choices []byte, now time.Time, rnd io.Reader) (receipt string, err error) {
 	conn, err := s.casting.Conn(ctx)
 	if err != nil {
-		return "", fmt.Errorf("store: cast ballot: %w", err)
+		return "", fmt.Errorf("store: cast ballot: %w", unavailable(err))
 	}
 	defer func() {
 		if err != nil {
@@ -65,16 +65,19 @@ func (s *DB) castOnce(ctx context.Context, v *election.Voter, choices []byte, no
 	e := v.Election
 	res, err := conn.ExecContext(ctx, castUpdate, now.UTC().Truncate(votedAtGrain), e.ID, v.ContactID, string(election.VotingOpen))
 	if err != nil {
-		return "", fmt.Errorf("store: cast ballot: mark voter: %w", err)
+		return "", fmt.Errorf("store: cast ballot: mark voter: %w", unavailable(err))
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return "", fmt.Errorf("store: cast ballot: mark voter: %w", err)
 	} else if n != 1 {
-		return "", whyNotCast(ctx, conn, v, now)
+		return "", unavailable(whyNotCast(ctx, conn, v, now))
 	}
 	if receipt, err = insertBallot(ctx, conn, e.ID, choices, rnd); err != nil {
-		return "", err
+		return "", unavailable(err)
 	}
+	// A COMMIT whose answer was lost may or may not have committed: that error is left
+	// unclassified, so the member is not told their vote was not recorded. (Trying again
+	// then says "already voted" if it was.)
 	if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return "", fmt.Errorf("store: cast ballot: commit: %w", err)
 	}

@@ -77,7 +77,7 @@ func (s *DB) VoterByToken(ctx context.Context, hash [32]byte) (*election.Voter, 
 			"this link is not valid: it may have been replaced by a newer one; use the latest link you were sent, or ask the election committee for a new one")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: find voter by link: %w", err)
+		return nil, fmt.Errorf("store: find voter by link: %w", unavailable(err))
 	}
 	v.Election, v.Name, v.InGoodStanding = &e.Election, name.String, good.Valid && good.Bool
 	return &v, nil

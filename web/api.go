@@ -97,6 +97,8 @@ type apiErrorBody struct {
 // statusOf maps the domain's error kinds to HTTP status codes, in one place.
 func statusOf(err error) int {
 	switch {
+	case isUnavailable(err):
+		return http.StatusServiceUnavailable
 	case errors.As(err, new(*bodyTooLargeError)):
 		return http.StatusRequestEntityTooLarge
 	case errors.As(err, new(*TooManyError)):
@@ -122,9 +124,14 @@ func (s *Server) writeAPIError(w http.ResponseWriter, r *http.Request, err error
 		w.Header().Set("Retry-After", tm.retryAfterSeconds())
 		msg = "too many wrong tokens were sent from this address (or from everywhere): retry after " + tm.retryAfterSeconds() + " seconds"
 	}
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		s.log.Error("admin API request failed", zap.String("route", r.Pattern), zap.Error(err))
 		msg = "internal error: the server log has the details"
+	case http.StatusServiceUnavailable:
+		s.log.Warn("admin API request failed: database unreachable", zap.String("route", r.Pattern), zap.Error(err))
+		w.Header().Set("Retry-After", retryAfterUnavailable)
+		msg = "the database is unreachable just now, so nothing was changed: retry in a minute"
 	}
 	writeJSON(w, status, apiErrorBody{Error: msg})
 }

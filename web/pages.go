@@ -59,6 +59,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		v.Heading = "This form has expired"
 		v.Message = "Nothing was saved. Go back to your page, reload it, and submit the form again. " +
 			"If this keeps happening, open the personal link from your email again."
+	case isUnavailable(err):
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", retryAfterUnavailable)
+		s.log.Warn("page failed: database unreachable", zap.String("route", r.Pattern), zap.String("method", r.Method), zap.Error(err))
+		v = unavailableView(r.Pattern == "POST /member/{slug}/cast", s.contact)
 	case errors.Is(err, errNoLink):
 		status = http.StatusForbidden
 		v.Heading = "Open your personal link again"
