@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -92,6 +93,9 @@ func TestDemoReachesVotingOpenAndALinkVotes(t *testing.T) {
 		t.Errorf("turnout with the printed admin token: %d %v", code, body)
 	}
 
+	// The printed letters command, with the demo's configuration file, while it runs.
+	envFile := checkDemoLetters(t, text)
+
 	cancel()
 	select {
 	case err := <-done:
@@ -100,6 +104,9 @@ func TestDemoReachesVotingOpenAndALinkVotes(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("demo did not stop within 30s of Ctrl-C")
+	}
+	if _, err := os.Stat(envFile); !os.IsNotExist(err) {
+		t.Errorf("the demo's configuration file %s is still there after it stopped (%v)", envFile, err)
 	}
 	if !strings.Contains(out.String(), "civivote demo stopped") {
 		t.Errorf("no goodbye after Ctrl-C:\n%s", out.String())
@@ -178,4 +185,39 @@ func TestDemoFixtureMatchesShared(t *testing.T) {
 	if body != string(shared) {
 		t.Error("cmd/civivote/demodata/wise-ra-2023.yaml differs from shared/elections/wise-ra-2023.yaml: copy it again, keeping the header")
 	}
+}
+
+var demoLetters = regexp.MustCompile(`\(set -a; \. (\S+); \S+ letters (\S+) -o letters\.pdf\)`)
+
+// checkDemoLetters runs the letters command the demo printed, with the variables of the
+// configuration file it names (private to the user), and returns the file's path.
+func checkDemoLetters(t *testing.T, text string) string {
+	t.Helper()
+	m := demoLetters.FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("the demo printed no letters command:\n%s", text)
+	}
+	path, slug := m[1], m[2]
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the demo's configuration file %s: %v (mode %v), want it readable by its owner only", path, err, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		vars[k] = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(v, "'"), "'"), `'\''`, "'")
+	}
+	pdf := filepath.Join(t.TempDir(), "letters.pdf")
+	out := mustRun(t, vars, "letters", slug, "-o", pdf)
+	if !regexp.MustCompile(`\d+ letters written to ` + regexp.QuoteMeta(pdf)).MatchString(out) {
+		t.Errorf("the demo's letters command printed:\n%s", out)
+	}
+	return path
 }
