@@ -13,7 +13,7 @@ build:
 
 ## test: formatting, vet, staticcheck, then every test with the race detector against a real
 ## MariaDB (started privately when none runs; see scripts/with-mariadb), with Chromium and
-## axe-core for the browser tests (installed when missing; see scripts/with-browser)
+## axe-core for the browser tests and pdftotext for the letters (installed when missing; see scripts/with-browser)
 test: check
 	scripts/with-browser scripts/with-mariadb $(GO) test -race -count=1 -timeout 20m $(PKGS)
 	$(MAKE) fuzz
