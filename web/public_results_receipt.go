@@ -100,9 +100,14 @@ func (s *Server) handleReceiptCheck(w http.ResponseWriter, r *http.Request) erro
 		v.Errors = []errorLink{{Href: "#receipt", Message: v.FieldError}}
 		return s.views.render(w, http.StatusUnprocessableEntity, "results_receipt", v)
 	}
+	// Receipt codes are secrets like personal links: guessing them shares the links' limits.
+	if err := s.linkThrottle.Check(r); err != nil {
+		return err
+	}
 	v.Checked, v.Canonical = true, code
 	choices, err := s.results.PublishedBallot(r.Context(), doc.Election.Slug, code)
 	if errors.Is(err, election.ErrNotFound) {
+		s.linkThrottle.Fail(r)
 		return s.views.render(w, http.StatusNotFound, "results_receipt", v)
 	}
 	if err != nil {

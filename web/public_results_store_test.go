@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -378,6 +379,37 @@ func TestReceiptCheck(t *testing.T) {
 		resp, body := env.checkReceipt(code, "forged")
 		wantStatus(t, "forged form token", resp, http.StatusForbidden, body)
 		break
+	}
+}
+
+// Receipt codes are secrets: guessing them is throttled with the personal links, so the
+// published list cannot be searched for someone else's ballot one guess after another.
+func TestReceiptGuessingIsThrottled(t *testing.T) {
+	env := newResultsEnv(t)
+	env.publish(nil)
+	var real string
+	for code := range env.receipts {
+		real = code
+		break
+	}
+	guesses := 0
+	for ; guesses < 100; guesses++ {
+		const alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+		resp, body := env.checkReceipt(fmt.Sprintf("ZZZZZ-ZZZZZ-ZZZ%c%c", alphabet[guesses/30], alphabet[guesses%30]))
+		if resp.StatusCode == http.StatusTooManyRequests {
+			if resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "Too many") {
+				t.Errorf("429 without Retry-After or an explanation:\n%s", body)
+			}
+			break
+		}
+		wantStatus(t, "a wrong guess", resp, http.StatusNotFound, body)
+	}
+	if guesses == 0 || guesses == 100 {
+		t.Fatalf("%d wrong receipt codes before a 429, want a limit that is reached but not at once", guesses)
+	}
+	// While the client waits, even a right code is not looked up.
+	if resp, body := env.checkReceipt(real); resp.StatusCode != http.StatusTooManyRequests || strings.Contains(body, "Counted") {
+		t.Errorf("a right code while throttled: %d", resp.StatusCode)
 	}
 }
 
