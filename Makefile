@@ -1,4 +1,4 @@
-# civivote — the two commands a newcomer needs are `make run` and `make test`.
+# civivote — the two commands a newcomer needs are `make demo` and `make test`.
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 PKGS    := ./...
