@@ -58,7 +58,7 @@ func TestCiviCRMDownDuringLinksAndWriteback(t *testing.T) {
 		return true, err == nil && st.Pending == 0
 	})
 	checkDelivered(t, fake, ids, nil)
-	for id, n := range linkSaves(fake) {
+	for id, n := range saveCounts(fake, "Contact", "id") {
 		if n != 1 {
 			t.Errorf("contact %d's link was saved %d times, want once", id, n)
 		}

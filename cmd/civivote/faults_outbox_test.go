@@ -82,7 +82,7 @@ func TestKillServeDuringOutboxDelivery(t *testing.T) {
 	})
 	checkDelivered(t, fake, ids, nil)
 	resent := 0
-	for id, n := range linkSaves(fake) {
+	for id, n := range saveCounts(fake, "Contact", "id") {
 		if n > 2 {
 			t.Errorf("contact %d's link was saved by %d successful calls", id, n)
 		}

@@ -197,18 +197,8 @@ func TestServeDrainsTheOutboxAcrossARestartAndShowsFailures(t *testing.T) {
 	}
 }
 
-// linkSaves counts, per contact, the successful Contact.save calls that wrote its link.
+// linkSaves counts, per contact, the successful Contact.save calls that wrote its link. (The
+// fake records ids as integers, not JSON's float64: saveCounts reads either.)
 func linkSaves(fake *civicrmtest.Server) map[int64]int {
-	count := map[int64]int{}
-	for _, w := range fake.Writes() {
-		if w.Entity != "Contact" || w.Action != "save" || w.Err != "" {
-			continue
-		}
-		for _, r := range w.Records {
-			if n, ok := r["id"].(float64); ok {
-				count[int64(n)]++
-			}
-		}
-	}
-	return count
+	return saveCounts(fake, "Contact", "id")
 }
