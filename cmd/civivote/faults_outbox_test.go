@@ -58,17 +58,19 @@ func TestKillServeDuringOutboxDelivery(t *testing.T) {
 
 	kills := 0
 	for _, at := range []string{"Contact", "Relationship"} {
-		var r *replica
-		killed := make(chan struct{})
-		// CiviCRM has done the batch's work; the process dies before it hears so.
+		// CiviCRM has done the batch's work; the process dies before it hears so: the fake
+		// holds its answer until the test has killed the process.
+		reached, dead := make(chan struct{}), make(chan struct{})
 		fake.AfterCall(at, "save", 1, func(*civicrmtest.Server) {
-			r.cmd.Process.Kill()
-			close(killed)
+			close(reached)
+			<-dead
 		})
-		r = startReplica(t, env)
+		r := startReplica(t, env)
 		select {
-		case <-killed:
+		case <-reached:
+			r.cmd.Process.Kill()
 			r.cmd.Wait()
+			close(dead)
 			kills++
 		case <-time.After(60 * time.Second):
 			t.Fatalf("no %s.save within a minute:\n%s", at, r.logs.text())

@@ -70,16 +70,18 @@ func TestKillServeDuringRosterSync(t *testing.T) {
 	}
 
 	env := faultEnv(dsn, fake.URL(), "CIVIVOTE_SYNC_SCHEDULE=@every 1s", "CIVIVOTE_CIVICRM_PAGE_SIZE=100")
-	var first *replica
-	killed := make(chan struct{})
-	// The third page of memberships is read, then the process dies before it sees the answer.
+	// The third page of memberships is read, then the process dies before it sees the
+	// answer: the fake holds its answer until the test has killed the process.
+	reached, dead := make(chan struct{}), make(chan struct{})
 	fake.AfterCall("Membership", "get", 3, func(*civicrmtest.Server) {
-		first.cmd.Process.Kill()
-		close(killed)
+		close(reached)
+		<-dead
 	})
-	first = startReplica(t, env)
-	<-killed
+	first := startReplica(t, env)
+	<-reached
+	first.cmd.Process.Kill()
 	first.cmd.Wait()
+	close(dead)
 	if got := readRoll(t, db); !sameRoll(got, before) {
 		t.Fatalf("the roll changed after a sync was killed while reading (%d members before, %d after)", len(before), len(got))
 	}
