@@ -132,10 +132,15 @@ func (s *Server) handleCast(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	d := e.Definition
+	return s.renderReceipt(w, "receipt", "Your vote is recorded", e.Definition, receipt)
+}
+
+// renderReceipt shows a receipt code on page (the ballot's or the challenged ballot's
+// receipt): once, and never cached, since nothing links the code to the member.
+func (s *Server) renderReceipt(w http.ResponseWriter, page, title string, d *election.Definition, receipt string) error {
 	w.Header().Set("Cache-Control", "no-store")
-	return s.views.render(w, http.StatusOK, "receipt", receiptView{
-		Title: "Your vote is recorded – " + d.Title, Heading: d.Title, Receipt: receipt,
+	return s.views.render(w, http.StatusOK, page, receiptView{
+		Title: title + " – " + d.Title, Heading: d.Title, Receipt: receipt,
 		ResultsURL: "/elections/" + d.Slug + "/results", Contact: s.contact, Closes: d.FormatTime(d.Voting.Closes),
 	})
 }

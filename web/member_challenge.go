@@ -233,10 +233,5 @@ func (s *Server) handleChallengeCast(w http.ResponseWriter, r *http.Request) err
 	case err != nil:
 		return err
 	}
-	d := e.Definition
-	w.Header().Set("Cache-Control", "no-store")
-	return s.views.render(w, http.StatusOK, "challenge_receipt", receiptView{
-		Title: "Your challenged ballot is recorded – " + d.Title, Heading: d.Title, Receipt: receipt,
-		ResultsURL: "/elections/" + d.Slug + "/results", Contact: s.contact, Closes: d.FormatTime(d.Voting.Closes),
-	})
+	return s.renderReceipt(w, "challenge_receipt", "Your challenged ballot is recorded", e.Definition, receipt)
 }
