@@ -174,7 +174,7 @@ func newResultsDoc(in ResultsInput) (*ResultsDoc, error) {
 	case len(in.Contests) != len(r.Positions):
 		return nil, Errorf(ErrInvalid, "the count has %d positions but the ballot paper %d; count again", len(r.Positions), len(in.Contests))
 	}
-	if err := r.CheckPublishable(); err != nil {
+	if err := r.CheckPublishable(d.Slug); err != nil {
 		return nil, err
 	}
 	loc := d.Location

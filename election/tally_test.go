@@ -147,8 +147,9 @@ func TestResolveTie(t *testing.T) {
 	v := func(ids ...int64) Choices { return Choices{"p": ids} }
 	r := tally(t, two, 50, concat(repeat(2, v(1)), repeat(2, v(2)), repeat(2, v(3)), repeat(1, v(RON)))...)
 
-	err := r.CheckPublishable()
-	if !errors.Is(err, ErrTieUnresolved) || !strings.Contains(err.Error(), "Treasurer (candidate 1, candidate 2, candidate 3 tied on 2 votes for 2 seats)") {
+	err := r.CheckPublishable("wise-ra-2023")
+	if !errors.Is(err, ErrTieUnresolved) || !strings.Contains(err.Error(), "Treasurer (candidate 1, candidate 2, candidate 3 tied on 2 votes for 2 seats: "+
+		"`civivote tally wise-ra-2023 --resolve-tie p --winner CANDIDATE --reason TEXT`)") {
 		t.Fatalf("CheckPublishable = %v", err)
 	}
 	errCases := []struct {
@@ -174,7 +175,7 @@ func TestResolveTie(t *testing.T) {
 	if pr.Tie == nil || pr.Tie.Seats != 1 || !slices.Equal(pr.Tie.Candidates, []int64{1, 2}) || !slices.Equal(pr.Elected, []int64{3}) {
 		t.Fatalf("after first draw: tie %+v elected %v", pr.Tie, pr.Elected)
 	}
-	if r.CheckPublishable() == nil {
+	if r.CheckPublishable("wise-ra-2023") == nil {
 		t.Fatal("publishable with one tied seat left")
 	}
 	if err := r.ResolveTie("p", 3, "again"); !errors.Is(err, ErrInvalid) {
@@ -189,7 +190,7 @@ func TestResolveTie(t *testing.T) {
 	if len(pr.Resolutions) != 2 || !slices.Equal(pr.Resolutions[1].Tied, []int64{1, 2}) || pr.Resolutions[0].Reason == "" {
 		t.Errorf("resolutions = %+v", pr.Resolutions)
 	}
-	if err := r.CheckPublishable(); err != nil {
+	if err := r.CheckPublishable("wise-ra-2023"); err != nil {
 		t.Errorf("CheckPublishable after resolution: %v", err)
 	}
 	if err := r.ResolveTie("p", 2, "late"); !errors.Is(err, ErrConflict) {

@@ -64,21 +64,21 @@ func (r *Result) Unresolved() []*PositionResult {
 	return out
 }
 
-// CheckPublishable returns ErrTieUnresolved, naming every position concerned, while
-// any tie decides a seat: results with an open tie must not be published.
-func (r *Result) CheckPublishable() error {
+// CheckPublishable returns ErrTieUnresolved, naming every position concerned and the
+// command that records its draw in election slug, while any tie decides a seat: results
+// with an open tie must not be published.
+func (r *Result) CheckPublishable(slug string) error {
 	open := r.Unresolved()
 	if len(open) == 0 {
 		return nil
 	}
 	parts := make([]string, len(open))
 	for i, pr := range open {
-		parts[i] = fmt.Sprintf("%s (%s tied on %d votes for %d %s)", pr.Title,
-			choiceNames(pr.Tie.Candidates), pr.Tie.Votes, pr.Tie.Seats, plural(pr.Tie.Seats, "seat", "seats"))
+		parts[i] = fmt.Sprintf("%s (%s tied on %d votes for %d %s: `civivote tally %s --resolve-tie %s --winner CANDIDATE --reason TEXT`)",
+			pr.Title, choiceNames(pr.Tie.Candidates), pr.Tie.Votes, pr.Tie.Seats, plural(pr.Tie.Seats, "seat", "seats"), slug, pr.Key)
 	}
 	return Errorf(ErrTieUnresolved, "results cannot be published while ties decide seats: %s; "+
-		"the committee draws lots and records each with `civivote tally SLUG --resolve-tie POSITION --winner CANDIDATE`",
-		strings.Join(parts, "; "))
+		"the committee draws lots and records each draw with the command given", strings.Join(parts, "; "))
 }
 
 func choiceName(id int64) string {

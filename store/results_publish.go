@@ -93,11 +93,7 @@ func (s *DB) Publish(ctx context.Context, slug string, key ed25519.PrivateKey, a
 // could change one.
 func checkPublishable(c *Count) error {
 	slug := c.Election.Definition.Slug
-	if err := c.Result.CheckPublishable(); err != nil {
-		var de *election.Error
-		if errors.As(err, &de) {
-			return election.Errorf(de.Kind, "%s", strings.ReplaceAll(de.Message, "SLUG", slug))
-		}
+	if err := c.Result.CheckPublishable(slug); err != nil {
 		return err
 	}
 	if len(c.CouldChange) > 0 {
