@@ -141,24 +141,28 @@ func writeElectionOutbox(ctx context.Context, w io.Writer, db *store.DB, slug st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nCiviCRM outbox (links and group changes):")
+	fmt.Fprintln(w, "\nCiviCRM outbox (links, group changes, officers):")
 	line := func(label string, c outbox.Counts) {
 		fmt.Fprintf(w, "  %-21s%d pending, %d failed, %d delivered\n", label+":", c.Pending, c.Failed, c.Delivered)
 	}
 	groups := counts[outbox.KindGroupAdd].Add(counts[outbox.KindGroupRemove])
+	roll := counts[outbox.KindLink].Add(groups)
+	officers := counts[outbox.KindRelationship]
 	line("links", counts[outbox.KindLink])
 	line("group changes", groups)
-	if wb := counts[outbox.KindRelationship]; wb.Pending+wb.Failed+wb.Delivered > 0 {
-		line("officers", wb)
+	if officers.Pending+officers.Failed+officers.Delivered > 0 {
+		line("officers", officers)
 	}
-	all := counts[outbox.KindLink].Add(groups)
+	all := roll.Add(officers)
 	switch {
 	case all.Pending+all.Failed+all.Delivered == 0:
 		fmt.Fprintln(w, "  nothing queued yet: links are issued when nominations open (or `civivote tokens issue`)")
 	case all.Failed > 0:
 		fmt.Fprintln(w, "  some writes failed: `civivote outbox failed` says why, `civivote outbox retry` queues them again")
-	case all.Pending > 0:
+	case roll.Pending > 0:
 		fmt.Fprintln(w, "  writes are on their way: send the announcement once nothing is pending")
+	case officers.Pending > 0:
+		fmt.Fprintf(w, "  the officers are on their way to CiviCRM: `civivote writeback %s --verify` checks them once nothing is pending\n", slug)
 	default:
 		fmt.Fprintln(w, "  everything has reached CiviCRM")
 	}
