@@ -63,7 +63,7 @@ type Config struct {
 	AuthLimitGlobal    Rate     `env:"AUTH_LIMIT_GLOBAL" envDefault:"100/10m" help:"wrong admin or observer tokens from all clients together (N/DURATION) before every sign-in must wait"`
 	TrustedProxies     []string `env:"TRUSTED_PROXIES" help:"comma-separated addresses or CIDR ranges of reverse proxies in front of civivote (e.g. 127.0.0.1,10.0.0.0/8); only from these is X-Forwarded-For believed when the limits above find a client's address. Unset: every client is its connection's address"`
 
-	DBMaxOpenConns int           `env:"DB_MAX_OPEN_CONNS" envDefault:"32" help:"most database connections open at once"`
+	DBMaxOpenConns int           `env:"DB_MAX_OPEN_CONNS" envDefault:"32" help:"most database connections open at once in each of a replica's two pools (casting has its own), so one replica opens up to twice this: keep replicas x 2 x this below the server's max_connections (151 by default)"`
 	DBStartupWait  time.Duration `env:"DB_STARTUP_WAIT" envDefault:"60s" help:"how long start-up waits for the database to answer"`
 
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json" help:"log format: json or console"`

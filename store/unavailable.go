@@ -10,10 +10,13 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// MariaDB errors that mean the server is going away, not that the statement was wrong.
+// MariaDB errors that mean the server is going away or turning connections away, not
+// that the statement was wrong.
 const (
-	mysqlServerShutdown   = 1053 // ER_SERVER_SHUTDOWN
-	mysqlConnectionKilled = 1927 // ER_CONNECTION_KILLED
+	mysqlTooManyConnections = 1040 // ER_CON_COUNT_ERROR: max_connections reached
+	mysqlUserConnections    = 1203 // ER_TOO_MANY_USER_CONNECTIONS: max_user_connections reached
+	mysqlServerShutdown     = 1053 // ER_SERVER_SHUTDOWN
+	mysqlConnectionKilled   = 1927 // ER_CONNECTION_KILLED
 )
 
 // unavailableError is a database error that means the server could not be reached or went
@@ -39,7 +42,8 @@ func unavailable(err error) error {
 		return err
 	case errors.As(err, &op), errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.As(err, &myErr) && (myErr.Number == mysqlServerShutdown || myErr.Number == mysqlConnectionKilled):
+		errors.As(err, &myErr) && (myErr.Number == mysqlServerShutdown || myErr.Number == mysqlConnectionKilled ||
+			myErr.Number == mysqlTooManyConnections || myErr.Number == mysqlUserConnections):
 		return &unavailableError{err}
 	}
 	return err

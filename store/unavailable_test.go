@@ -20,6 +20,8 @@ func TestUnavailableClassifiesLostConnections(t *testing.T) {
 		driver.ErrBadConn, mysql.ErrInvalidConn, fmt.Errorf("read: %w", syscall.ECONNRESET),
 		&mysql.MySQLError{Number: 1053, Message: "Server shutdown in progress"},
 		&mysql.MySQLError{Number: 1927, Message: "Connection was killed"},
+		&mysql.MySQLError{Number: 1040, Message: "Too many connections"},
+		&mysql.MySQLError{Number: 1203, Message: "User civivote already has more than 'max_user_connections' active connections"},
 	} {
 		got := unavailable(err)
 		if !errors.Is(got, election.ErrUnavailable) || !errors.Is(got, err) {

@@ -328,3 +328,10 @@ func checkBallotsAndMarks(t *testing.T, db *store.DB, receipts []string) int {
 	}
 	return ballots
 }
+
+var tagsRe = regexp.MustCompile(`(?s)<head>.*?</head>|<[^>]*>|\s+`)
+
+// pageText is a page's visible text on one line, for a failure message.
+func pageText(page string) string {
+	return strings.TrimSpace(tagsRe.ReplaceAllString(page, " "))
+}
